@@ -1,0 +1,490 @@
+//! Path attributes (RFC 4271 §4.3 and §5, RFC 4760, RFC 6793, RFC 1997, RFC 8092, RFC 4456).
+//! Attribute framing is checked by [`AttrIter`]; each value is decoded by [`decode`], which keeps
+//! unknown attributes raw and reports malformed ones (RFC 7606) as a problem, not a failure.
+
+use std::net::Ipv4Addr;
+
+use crate::decode::{DecodeError, Problem};
+
+/// Attribute flag: optional.
+pub const FLAG_OPTIONAL: u8 = 0x80;
+/// Attribute flag: transitive.
+pub const FLAG_TRANSITIVE: u8 = 0x40;
+/// Attribute flag: partial.
+pub const FLAG_PARTIAL: u8 = 0x20;
+/// Attribute flag: extended (2-octet) length.
+pub const FLAG_EXTENDED: u8 = 0x10;
+
+/// ORIGIN.
+pub const ORIGIN: u8 = 1;
+/// AS_PATH.
+pub const AS_PATH: u8 = 2;
+/// NEXT_HOP.
+pub const NEXT_HOP: u8 = 3;
+/// MULTI_EXIT_DISC.
+pub const MED: u8 = 4;
+/// LOCAL_PREF.
+pub const LOCAL_PREF: u8 = 5;
+/// ATOMIC_AGGREGATE.
+pub const ATOMIC_AGGREGATE: u8 = 6;
+/// AGGREGATOR.
+pub const AGGREGATOR: u8 = 7;
+/// COMMUNITIES.
+pub const COMMUNITIES: u8 = 8;
+/// ORIGINATOR_ID.
+pub const ORIGINATOR_ID: u8 = 9;
+/// CLUSTER_LIST.
+pub const CLUSTER_LIST: u8 = 10;
+/// MP_REACH_NLRI.
+pub const MP_REACH: u8 = 14;
+/// MP_UNREACH_NLRI.
+pub const MP_UNREACH: u8 = 15;
+/// EXTENDED_COMMUNITIES.
+pub const EXTENDED_COMMUNITIES: u8 = 16;
+/// AS4_PATH.
+pub const AS4_PATH: u8 = 17;
+/// AS4_AGGREGATOR.
+pub const AS4_AGGREGATOR: u8 = 18;
+/// LARGE_COMMUNITY.
+pub const LARGE_COMMUNITIES: u8 = 32;
+
+/// AS_TRANS (RFC 6793).
+pub const AS_TRANS: u32 = 23456;
+
+/// One attribute as framed on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawAttr<'a> {
+    /// Flags octet.
+    pub flags: u8,
+    /// Type code.
+    pub code: u8,
+    /// Value.
+    pub value: &'a [u8],
+}
+
+/// Iterates over the attributes of a path attribute field; fuses after a framing error.
+#[derive(Debug, Clone)]
+pub struct AttrIter<'a> {
+    rest: &'a [u8],
+    done: bool,
+}
+
+impl<'a> AttrIter<'a> {
+    /// Iterates over `field`.
+    pub fn new(field: &'a [u8]) -> Self {
+        AttrIter {
+            rest: field,
+            done: false,
+        }
+    }
+}
+
+impl<'a> Iterator for AttrIter<'a> {
+    type Item = Result<RawAttr<'a>, DecodeError<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || self.rest.is_empty() {
+            return None;
+        }
+        let input = self.rest;
+        let hdr = if input.first().is_some_and(|f| f & FLAG_EXTENDED != 0) {
+            4
+        } else {
+            3
+        };
+        if input.len() < hdr {
+            self.done = true;
+            return Some(Err(DecodeError::new(
+                input,
+                Problem::Truncated {
+                    what: "path attribute header",
+                    needed: hdr,
+                    available: input.len(),
+                },
+            )));
+        }
+        let len = if hdr == 4 {
+            u16::from_be_bytes([input[2], input[3]]) as usize
+        } else {
+            input[2] as usize
+        };
+        let Some(value) = input.get(hdr..hdr + len) else {
+            self.done = true;
+            return Some(Err(DecodeError::new(
+                input,
+                Problem::Truncated {
+                    what: "path attribute value",
+                    needed: len,
+                    available: input.len() - hdr,
+                },
+            )));
+        };
+        self.rest = &input[hdr + len..];
+        Some(Ok(RawAttr {
+            flags: input[0],
+            code: input[1],
+            value,
+        }))
+    }
+}
+
+/// One AS_PATH segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Segment type (1 AS_SET, 2 AS_SEQUENCE, 3 AS_CONFED_SEQUENCE, 4 AS_CONFED_SET).
+    pub seg_type: u8,
+    /// ASNs.
+    pub asns: Vec<u32>,
+}
+
+/// MP_REACH_NLRI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MpReach<'a> {
+    /// AFI.
+    pub afi: u16,
+    /// SAFI.
+    pub safi: u8,
+    /// Next hop octets.
+    pub next_hop: &'a [u8],
+    /// NLRI field.
+    pub nlri: &'a [u8],
+}
+
+/// MP_UNREACH_NLRI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MpUnreach<'a> {
+    /// AFI.
+    pub afi: u16,
+    /// SAFI.
+    pub safi: u8,
+    /// Withdrawn NLRI field.
+    pub nlri: &'a [u8],
+}
+
+/// A decoded attribute value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttrValue<'a> {
+    /// ORIGIN.
+    Origin(u8),
+    /// AS_PATH, decoded with the session's AS width.
+    AsPath(Vec<Segment>),
+    /// NEXT_HOP.
+    NextHop(Ipv4Addr),
+    /// MULTI_EXIT_DISC.
+    Med(u32),
+    /// LOCAL_PREF.
+    LocalPref(u32),
+    /// ATOMIC_AGGREGATE.
+    AtomicAggregate,
+    /// AGGREGATOR.
+    Aggregator {
+        /// ASN.
+        asn: u32,
+        /// Address.
+        address: Ipv4Addr,
+    },
+    /// COMMUNITIES.
+    Communities(Vec<u32>),
+    /// ORIGINATOR_ID.
+    OriginatorId(Ipv4Addr),
+    /// CLUSTER_LIST.
+    ClusterList(Vec<Ipv4Addr>),
+    /// MP_REACH_NLRI.
+    MpReach(MpReach<'a>),
+    /// MP_UNREACH_NLRI.
+    MpUnreach(MpUnreach<'a>),
+    /// AS4_PATH.
+    As4Path(Vec<Segment>),
+    /// AS4_AGGREGATOR.
+    As4Aggregator {
+        /// ASN.
+        asn: u32,
+        /// Address.
+        address: Ipv4Addr,
+    },
+    /// LARGE_COMMUNITY.
+    LargeCommunities(Vec<(u32, u32, u32)>),
+    /// EXTENDED_COMMUNITIES: 8-octet values, kept as octets.
+    ExtendedCommunities(Vec<[u8; 8]>),
+    /// Any other attribute, kept raw.
+    Other(&'a [u8]),
+}
+
+fn be32(b: &[u8]) -> u32 {
+    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn addr4(b: &[u8]) -> Ipv4Addr {
+    Ipv4Addr::new(b[0], b[1], b[2], b[3])
+}
+
+fn bad_len(what: &'static str, len: usize) -> Problem {
+    Problem::Invalid {
+        what,
+        value: len as u64,
+    }
+}
+
+/// Checks that an AS_PATH value parses exactly with the given ASN width, without allocating.
+pub fn as_path_fits(mut value: &[u8], four_octet: bool) -> bool {
+    let width = if four_octet { 4 } else { 2 };
+    while !value.is_empty() {
+        if value.len() < 2 || !(1..=4).contains(&value[0]) || value[1] == 0 {
+            return false;
+        }
+        let n = value[1] as usize * width;
+        if value.len() < 2 + n {
+            return false;
+        }
+        value = &value[2 + n..];
+    }
+    true
+}
+
+/// Parses AS_PATH segments with the given ASN width; `None` if they do not fill the value exactly.
+pub fn parse_as_path(value: &[u8], four_octet: bool) -> Option<Vec<Segment>> {
+    if !as_path_fits(value, four_octet) {
+        return None;
+    }
+    let width = if four_octet { 4 } else { 2 };
+    let mut out = Vec::new();
+    let mut rest = value;
+    while !rest.is_empty() {
+        let seg_type = rest[0];
+        let n = rest[1] as usize;
+        let asns = rest[2..2 + n * width]
+            .chunks_exact(width)
+            .map(|c| {
+                if four_octet {
+                    be32(c)
+                } else {
+                    u16::from_be_bytes([c[0], c[1]]) as u32
+                }
+            })
+            .collect();
+        out.push(Segment { seg_type, asns });
+        rest = &rest[2 + n * width..];
+    }
+    Some(out)
+}
+
+/// Decodes an attribute value. `four_octet` is the AS width of AS_PATH and AGGREGATOR.
+pub fn decode<'a>(attr: &RawAttr<'a>, four_octet: bool) -> Result<AttrValue<'a>, Problem> {
+    let v = attr.value;
+    let len = v.len();
+    Ok(match attr.code {
+        ORIGIN if len == 1 => AttrValue::Origin(v[0]),
+        ORIGIN => return Err(bad_len("ORIGIN length", len)),
+        AS_PATH => AttrValue::AsPath(parse_as_path(v, four_octet).ok_or(Problem::Invalid {
+            what: "AS_PATH segments",
+            value: len as u64,
+        })?),
+        NEXT_HOP if len == 4 => AttrValue::NextHop(addr4(v)),
+        NEXT_HOP => return Err(bad_len("NEXT_HOP length", len)),
+        MED if len == 4 => AttrValue::Med(be32(v)),
+        MED => return Err(bad_len("MULTI_EXIT_DISC length", len)),
+        LOCAL_PREF if len == 4 => AttrValue::LocalPref(be32(v)),
+        LOCAL_PREF => return Err(bad_len("LOCAL_PREF length", len)),
+        ATOMIC_AGGREGATE if len == 0 => AttrValue::AtomicAggregate,
+        ATOMIC_AGGREGATE => return Err(bad_len("ATOMIC_AGGREGATE length", len)),
+        AGGREGATOR => match len {
+            // The length says the width: 6 is 2-octet, 8 is 4-octet, whatever the session said.
+            6 => AttrValue::Aggregator {
+                asn: u16::from_be_bytes([v[0], v[1]]) as u32,
+                address: addr4(&v[2..]),
+            },
+            8 => AttrValue::Aggregator {
+                asn: be32(v),
+                address: addr4(&v[4..]),
+            },
+            _ => return Err(bad_len("AGGREGATOR length", len)),
+        },
+        COMMUNITIES if len % 4 == 0 => {
+            AttrValue::Communities(v.chunks_exact(4).map(be32).collect())
+        }
+        COMMUNITIES => return Err(bad_len("COMMUNITIES length", len)),
+        ORIGINATOR_ID if len == 4 => AttrValue::OriginatorId(addr4(v)),
+        ORIGINATOR_ID => return Err(bad_len("ORIGINATOR_ID length", len)),
+        CLUSTER_LIST if len % 4 == 0 => {
+            AttrValue::ClusterList(v.chunks_exact(4).map(addr4).collect())
+        }
+        CLUSTER_LIST => return Err(bad_len("CLUSTER_LIST length", len)),
+        MP_REACH => AttrValue::MpReach(parse_mp_reach(v)?),
+        MP_UNREACH => AttrValue::MpUnreach(parse_mp_unreach(v)?),
+        EXTENDED_COMMUNITIES if len % 8 == 0 => AttrValue::ExtendedCommunities(
+            v.chunks_exact(8)
+                .map(|c| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(c);
+                    a
+                })
+                .collect(),
+        ),
+        EXTENDED_COMMUNITIES => return Err(bad_len("EXTENDED_COMMUNITIES length", len)),
+        AS4_PATH => AttrValue::As4Path(parse_as_path(v, true).ok_or(Problem::Invalid {
+            what: "AS4_PATH segments",
+            value: len as u64,
+        })?),
+        AS4_AGGREGATOR if len == 8 => AttrValue::As4Aggregator {
+            asn: be32(v),
+            address: addr4(&v[4..]),
+        },
+        AS4_AGGREGATOR => return Err(bad_len("AS4_AGGREGATOR length", len)),
+        LARGE_COMMUNITIES if len % 12 == 0 => AttrValue::LargeCommunities(
+            v.chunks_exact(12)
+                .map(|c| (be32(c), be32(&c[4..]), be32(&c[8..])))
+                .collect(),
+        ),
+        LARGE_COMMUNITIES => return Err(bad_len("LARGE_COMMUNITY length", len)),
+        _ => AttrValue::Other(v),
+    })
+}
+
+/// Parses an MP_REACH_NLRI value.
+pub fn parse_mp_reach(v: &[u8]) -> Result<MpReach<'_>, Problem> {
+    if v.len() < 5 {
+        return Err(bad_len("MP_REACH_NLRI length", v.len()));
+    }
+    let afi = u16::from_be_bytes([v[0], v[1]]);
+    let safi = v[2];
+    let nh_len = v[3] as usize;
+    let Some(next_hop) = v.get(4..4 + nh_len) else {
+        return Err(Problem::Invalid {
+            what: "MP_REACH_NLRI next hop length",
+            value: nh_len as u64,
+        });
+    };
+    // One reserved octet (formerly the SNPA count) follows the next hop.
+    let Some(nlri) = v.get(5 + nh_len..) else {
+        return Err(bad_len("MP_REACH_NLRI length", v.len()));
+    };
+    Ok(MpReach {
+        afi,
+        safi,
+        next_hop,
+        nlri,
+    })
+}
+
+/// Parses an MP_UNREACH_NLRI value.
+pub fn parse_mp_unreach(v: &[u8]) -> Result<MpUnreach<'_>, Problem> {
+    if v.len() < 3 {
+        return Err(bad_len("MP_UNREACH_NLRI length", v.len()));
+    }
+    Ok(MpUnreach {
+        afi: u16::from_be_bytes([v[0], v[1]]),
+        safi: v[2],
+        nlri: &v[3..],
+    })
+}
+
+/// The next-hop addresses of an MP_REACH_NLRI as text (IPv4, IPv6 global and link-local, the
+/// VPN forms with a zero route distinguisher, RFC 8950 IPv6 next hops for IPv4 NLRI), or hex.
+pub fn next_hop_texts(next_hop: &[u8]) -> Vec<String> {
+    let v6 = |b: &[u8]| {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(b);
+        std::net::Ipv6Addr::from(a).to_string()
+    };
+    match next_hop.len() {
+        4 => vec![addr4(next_hop).to_string()],
+        12 => vec![addr4(&next_hop[8..]).to_string()],
+        16 => vec![v6(next_hop)],
+        24 => vec![v6(&next_hop[8..])],
+        32 => vec![v6(&next_hop[..16]), v6(&next_hop[16..])],
+        48 => vec![v6(&next_hop[8..24]), v6(&next_hop[32..])],
+        _ => vec![crate::decode::hex(next_hop)],
+    }
+}
+
+fn path_len(segments: &[Segment]) -> usize {
+    segments
+        .iter()
+        .map(|s| match s.seg_type {
+            1 => 1,
+            2 => s.asns.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Merges a 2-octet AS_PATH with AS4_PATH (RFC 6793 §4.2.3): if AS_PATH is shorter, AS4_PATH is
+/// ignored; otherwise AS_PATH's leading surplus is kept and AS4_PATH appended. AS_SET counts as
+/// one ASN, confederation segments as none.
+pub fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment> {
+    let n = path_len(as_path);
+    let n4 = path_len(as4_path);
+    if n < n4 {
+        return as_path.to_vec();
+    }
+    let mut need = n - n4;
+    let mut out = Vec::new();
+    for seg in as_path {
+        if need == 0 {
+            break;
+        }
+        match seg.seg_type {
+            2 => {
+                let take = need.min(seg.asns.len());
+                out.push(Segment {
+                    seg_type: 2,
+                    asns: seg.asns[..take].to_vec(),
+                });
+                need -= take;
+            }
+            1 => {
+                out.push(seg.clone());
+                need -= 1;
+            }
+            _ => out.push(seg.clone()),
+        }
+    }
+    out.extend(as4_path.iter().cloned());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(asns: &[u32]) -> Segment {
+        Segment {
+            seg_type: 2,
+            asns: asns.to_vec(),
+        }
+    }
+
+    #[test]
+    fn as4_merge_keeps_leading_surplus() {
+        let as_path = [seq(&[100, 200, AS_TRANS, AS_TRANS])];
+        let as4 = [seq(&[4_200_000_001, 4_200_000_002])];
+        assert_eq!(
+            merge_as4_path(&as_path, &as4),
+            [seq(&[100, 200]), seq(&[4_200_000_001, 4_200_000_002])]
+        );
+    }
+
+    #[test]
+    fn as4_path_longer_than_as_path_is_ignored() {
+        let as_path = [seq(&[100])];
+        let as4 = [seq(&[1, 2])];
+        assert_eq!(merge_as4_path(&as_path, &as4), as_path);
+    }
+
+    #[test]
+    fn as_path_width_check() {
+        // One AS_SEQUENCE of two 2-octet ASNs: 6 octets. As 4-octet it would need 10.
+        let v = [2, 2, 0, 100, 0, 200];
+        assert!(as_path_fits(&v, false));
+        assert!(!as_path_fits(&v, true));
+        assert_eq!(parse_as_path(&v, false).unwrap(), [seq(&[100, 200])]);
+    }
+
+    #[test]
+    fn attribute_framing_error_fuses() {
+        let field = [0x40, 1, 5, 0];
+        let mut it = AttrIter::new(&field);
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+    }
+}

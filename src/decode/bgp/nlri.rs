@@ -1,0 +1,450 @@
+//! NLRI encodings (RFC 4271 §4.3, RFC 4760, RFC 7911 path identifiers, RFC 8277 labels,
+//! RFC 4364 VPN, RFC 7432 EVPN route framing). The iterator borrows the field and allocates
+//! nothing; it yields `Result` and stops for good after the first error.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::decode::{DecodeError, Problem};
+
+/// AFI IPv4.
+pub const AFI_IPV4: u16 = 1;
+/// AFI IPv6.
+pub const AFI_IPV6: u16 = 2;
+/// AFI L2VPN.
+pub const AFI_L2VPN: u16 = 25;
+/// SAFI unicast.
+pub const SAFI_UNICAST: u8 = 1;
+/// SAFI multicast.
+pub const SAFI_MULTICAST: u8 = 2;
+/// SAFI labeled unicast.
+pub const SAFI_LABELED: u8 = 4;
+/// SAFI EVPN.
+pub const SAFI_EVPN: u8 = 70;
+/// SAFI MPLS VPN.
+pub const SAFI_VPN: u8 = 128;
+/// SAFI MPLS VPN multicast.
+pub const SAFI_VPN_MULTICAST: u8 = 129;
+
+/// How the NLRI of a family is laid out on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Length in bits, then the prefix octets.
+    Prefix,
+    /// Length in bits covering labels and prefix.
+    Labeled,
+    /// Length in bits covering labels, route distinguisher and prefix.
+    Vpn,
+    /// EVPN: route type (1), length in octets (1), value.
+    Evpn,
+    /// Not decoded: the whole field is kept as one raw element.
+    Raw,
+}
+
+/// The NLRI layout of an AFI/SAFI.
+pub fn encoding(afi: u16, safi: u8) -> Encoding {
+    match (afi, safi) {
+        (AFI_IPV4 | AFI_IPV6, SAFI_UNICAST | SAFI_MULTICAST) => Encoding::Prefix,
+        (AFI_IPV4 | AFI_IPV6, SAFI_LABELED) => Encoding::Labeled,
+        (AFI_IPV4 | AFI_IPV6, SAFI_VPN | SAFI_VPN_MULTICAST) => Encoding::Vpn,
+        (AFI_L2VPN, SAFI_EVPN) => Encoding::Evpn,
+        _ => Encoding::Raw,
+    }
+}
+
+/// An IPv4 or IPv6 prefix, stored inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Prefix {
+    /// Address octets; IPv4 uses the first 4.
+    pub addr: [u8; 16],
+    /// Prefix length in bits.
+    pub len: u8,
+    /// Whether this is IPv6.
+    pub v6: bool,
+}
+
+impl Prefix {
+    /// The address as text-ready `IpAddr`.
+    pub fn ip(&self) -> std::net::IpAddr {
+        if self.v6 {
+            Ipv6Addr::from(self.addr).into()
+        } else {
+            Ipv4Addr::new(self.addr[0], self.addr[1], self.addr[2], self.addr[3]).into()
+        }
+    }
+}
+
+impl fmt::Display for Prefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.ip(), self.len)
+    }
+}
+
+impl fmt::Debug for Prefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// One NLRI element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nlri<'a> {
+    /// Add-Path path identifier, when the field carries them.
+    pub path_id: Option<u32>,
+    /// The element itself.
+    pub kind: NlriKind<'a>,
+}
+
+/// The body of one NLRI element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NlriKind<'a> {
+    /// A plain prefix.
+    Prefix(Prefix),
+    /// Labeled unicast: labels (3 octets each) and prefix.
+    Labeled {
+        /// Label stack, 3 octets per label.
+        labels: &'a [u8],
+        /// Prefix.
+        prefix: Prefix,
+    },
+    /// MPLS VPN: labels, route distinguisher, prefix.
+    Vpn {
+        /// Label stack, 3 octets per label.
+        labels: &'a [u8],
+        /// Route distinguisher.
+        rd: [u8; 8],
+        /// Prefix.
+        prefix: Prefix,
+    },
+    /// EVPN route: type and undecoded value.
+    Evpn {
+        /// Route type.
+        route_type: u8,
+        /// Route value.
+        value: &'a [u8],
+    },
+    /// A family this decoder does not split: the whole field.
+    Raw(&'a [u8]),
+}
+
+impl NlriKind<'_> {
+    /// The IP prefix inside, when there is one.
+    pub fn prefix(&self) -> Option<Prefix> {
+        match self {
+            NlriKind::Prefix(p) => Some(*p),
+            NlriKind::Labeled { prefix, .. } | NlriKind::Vpn { prefix, .. } => Some(*prefix),
+            _ => None,
+        }
+    }
+}
+
+/// Label values (20 bits each) of a label stack.
+pub fn label_values(labels: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    labels
+        .chunks_exact(3)
+        .map(|c| ((c[0] as u32) << 12) | ((c[1] as u32) << 4) | ((c[2] as u32) >> 4))
+}
+
+/// Route distinguisher as text (RFC 4364 §4.2): `asn:value`, `ip:value`, `asn4:value`, or hex.
+pub fn rd_text(rd: &[u8; 8]) -> String {
+    let t = u16::from_be_bytes([rd[0], rd[1]]);
+    let v = &rd[2..];
+    match t {
+        0 => format!(
+            "{}:{}",
+            u16::from_be_bytes([v[0], v[1]]),
+            u32::from_be_bytes([v[2], v[3], v[4], v[5]])
+        ),
+        1 => format!(
+            "{}:{}",
+            Ipv4Addr::new(v[0], v[1], v[2], v[3]),
+            u16::from_be_bytes([v[4], v[5]])
+        ),
+        2 => format!(
+            "{}:{}",
+            u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
+            u16::from_be_bytes([v[4], v[5]])
+        ),
+        _ => crate::decode::hex(rd),
+    }
+}
+
+/// Iterates over the NLRI elements of one field.
+#[derive(Debug, Clone)]
+pub struct NlriIter<'a> {
+    rest: &'a [u8],
+    afi: u16,
+    encoding: Encoding,
+    add_path: bool,
+    max_labels: u8,
+    done: bool,
+}
+
+impl<'a> NlriIter<'a> {
+    /// Iterates over `field` of family `afi`/`safi`, with path identifiers if `add_path`, and at
+    /// most `max_labels` labels per route when the family carries labels (RFC 8277).
+    pub fn new(field: &'a [u8], afi: u16, safi: u8, add_path: bool, max_labels: u8) -> Self {
+        NlriIter {
+            rest: field,
+            afi,
+            encoding: encoding(afi, safi),
+            add_path,
+            max_labels: max_labels.max(1),
+            done: false,
+        }
+    }
+
+    fn fail(
+        &mut self,
+        at: &'a [u8],
+        problem: Problem,
+    ) -> Option<Result<Nlri<'a>, DecodeError<'a>>> {
+        self.done = true;
+        Some(Err(DecodeError::new(at, problem)))
+    }
+}
+
+/// Checks that `field` decodes completely into valid elements with these settings, and counts them.
+pub fn validate(field: &[u8], afi: u16, safi: u8, add_path: bool, max_labels: u8) -> Option<usize> {
+    let mut n = 0;
+    for item in NlriIter::new(field, afi, safi, add_path, max_labels) {
+        item.ok()?;
+        n += 1;
+    }
+    Some(n)
+}
+
+impl<'a> Iterator for NlriIter<'a> {
+    type Item = Result<Nlri<'a>, DecodeError<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || self.rest.is_empty() {
+            return None;
+        }
+        let start = self.rest;
+        let mut input = self.rest;
+        if self.encoding == Encoding::Raw {
+            self.done = true;
+            self.rest = &[];
+            return Some(Ok(Nlri {
+                path_id: None,
+                kind: NlriKind::Raw(input),
+            }));
+        }
+        let path_id = if self.add_path {
+            if input.len() < 4 {
+                return self.fail(
+                    start,
+                    Problem::Truncated {
+                        what: "NLRI path identifier",
+                        needed: 4,
+                        available: input.len(),
+                    },
+                );
+            }
+            let id = u32::from_be_bytes([input[0], input[1], input[2], input[3]]);
+            input = &input[4..];
+            Some(id)
+        } else {
+            None
+        };
+        if self.encoding == Encoding::Evpn {
+            if input.len() < 2 {
+                return self.fail(
+                    input,
+                    Problem::Truncated {
+                        what: "EVPN route header",
+                        needed: 2,
+                        available: input.len(),
+                    },
+                );
+            }
+            let (route_type, len) = (input[0], input[1] as usize);
+            let Some(value) = input.get(2..2 + len) else {
+                return self.fail(
+                    input,
+                    Problem::Truncated {
+                        what: "EVPN route",
+                        needed: len,
+                        available: input.len() - 2,
+                    },
+                );
+            };
+            self.rest = &input[2 + len..];
+            return Some(Ok(Nlri {
+                path_id,
+                kind: NlriKind::Evpn { route_type, value },
+            }));
+        }
+        let Some((&bits, body)) = input.split_first() else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "NLRI length",
+                    needed: 1,
+                    available: 0,
+                },
+            );
+        };
+        let mut bits = bits as usize;
+        let nbytes = bits.div_ceil(8);
+        let Some(body) = body.get(..nbytes) else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "NLRI prefix",
+                    needed: nbytes,
+                    available: input.len() - 1,
+                },
+            );
+        };
+        self.rest = &input[1 + nbytes..];
+        let mut body = body;
+        let mut labels: &'a [u8] = &[];
+        if matches!(self.encoding, Encoding::Labeled | Encoding::Vpn) {
+            let mut count = 0usize;
+            loop {
+                let off = count * 3;
+                if body.len() < off + 3 || bits < (off + 3) * 8 {
+                    return self.fail(
+                        input,
+                        Problem::Invalid {
+                            what: "NLRI label stack",
+                            value: bits as u64,
+                        },
+                    );
+                }
+                let third = body[off + 2];
+                let withdraw_label =
+                    body[off..off + 3] == [0x80, 0, 0] || body[off..off + 3] == [0, 0, 0];
+                count += 1;
+                if third & 1 == 1 || withdraw_label || count >= self.max_labels as usize {
+                    break;
+                }
+            }
+            labels = &body[..count * 3];
+            body = &body[count * 3..];
+            bits -= count * 24;
+        }
+        let mut rd = [0u8; 8];
+        if self.encoding == Encoding::Vpn {
+            if body.len() < 8 || bits < 64 {
+                return self.fail(
+                    input,
+                    Problem::Invalid {
+                        what: "VPN NLRI length",
+                        value: bits as u64,
+                    },
+                );
+            }
+            rd.copy_from_slice(&body[..8]);
+            body = &body[8..];
+            bits -= 64;
+        }
+        let v6 = self.afi == AFI_IPV6;
+        let max = if v6 { 128 } else { 32 };
+        if bits > max {
+            return self.fail(
+                input,
+                Problem::Invalid {
+                    what: "prefix length",
+                    value: bits as u64,
+                },
+            );
+        }
+        let mut addr = [0u8; 16];
+        addr[..body.len()].copy_from_slice(body);
+        let prefix = Prefix {
+            addr,
+            len: bits as u8,
+            v6,
+        };
+        let kind = match self.encoding {
+            Encoding::Labeled => NlriKind::Labeled { labels, prefix },
+            Encoding::Vpn => NlriKind::Vpn { labels, rd, prefix },
+            _ => NlriKind::Prefix(prefix),
+        };
+        Some(Ok(Nlri { path_id, kind }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(field: &[u8], afi: u16, safi: u8, ap: bool) -> Vec<String> {
+        NlriIter::new(field, afi, safi, ap, 1)
+            .map(|r| {
+                let n = r.unwrap();
+                match n.path_id {
+                    Some(id) => format!("{} #{id}", n.kind.prefix().unwrap()),
+                    None => n.kind.prefix().unwrap().to_string(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ipv4_prefixes() {
+        assert_eq!(
+            texts(&[24, 10, 101, 0, 0, 0, 32, 1, 2, 3, 4], 1, 1, false),
+            ["10.101.0.0/24", "0.0.0.0/0", "1.2.3.4/32"]
+        );
+    }
+
+    #[test]
+    fn path_ids_above_2_pow_24() {
+        // A path id with a non-zero leading octet fools byte-guessing decoders.
+        let field = [0x01, 0x00, 0x00, 0x05, 24, 10, 101, 0];
+        assert_eq!(texts(&field, 1, 1, true), ["10.101.0.0/24 #16777221"]);
+        assert_eq!(validate(&field, 1, 1, false, 1), None);
+    }
+
+    #[test]
+    fn ipv6_prefix_and_overlong_length() {
+        assert_eq!(
+            texts(&[32, 0x20, 0x01, 0x0d, 0xb8], 2, 1, false),
+            ["2001:db8::/32"]
+        );
+        assert!(
+            NlriIter::new(&[33, 1, 2, 3, 4, 5], 1, 1, false, 1)
+                .next()
+                .unwrap()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn vpn_route() {
+        // label 16000 (BoS), RD 0:65000:1, 10.0.0.0/24 -> 24 + 64 + 24 bits
+        let mut field = vec![
+            112, 0x03, 0xe8, 0x01, 0, 0, 0xfd, 0xe8, 0, 0, 0, 1, 10, 0, 0,
+        ];
+        let n = NlriIter::new(&field, 1, 128, false, 1)
+            .next()
+            .unwrap()
+            .unwrap();
+        match n.kind {
+            NlriKind::Vpn { labels, rd, prefix } => {
+                assert_eq!(label_values(labels).collect::<Vec<_>>(), [16000]);
+                assert_eq!(rd_text(&rd), "65000:1");
+                assert_eq!(prefix.to_string(), "10.0.0.0/24");
+            }
+            other => panic!("{other:?}"),
+        }
+        field[0] = 200;
+        assert!(
+            NlriIter::new(&field, 1, 128, false, 1)
+                .next()
+                .unwrap()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn iterator_fuses_after_error() {
+        let mut it = NlriIter::new(&[40, 1], 1, 1, false, 1);
+        assert!(it.next().unwrap().is_err());
+        assert!(it.next().is_none());
+    }
+}

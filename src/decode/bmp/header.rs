@@ -1,0 +1,249 @@
+//! The BMP common header (RFC 7854 §4.1) and per-peer header (§4.2, RFC 8671, RFC 9069).
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |    Version    |                 Message Length                |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Msg. Length  |   Msg. Type   |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::decode::{PResult, ipv4, take_n, u8_, u32_};
+
+/// Common header length.
+pub const COMMON_HEADER_LEN: usize = 6;
+/// Per-peer header length.
+pub const PER_PEER_HEADER_LEN: usize = 42;
+
+/// Peer flag V: the peer address is IPv6.
+pub const FLAG_V: u8 = 0x80;
+/// Peer flag L: post-policy.
+pub const FLAG_L: u8 = 0x40;
+/// Peer flag A: legacy 2-octet AS_PATH.
+pub const FLAG_A: u8 = 0x20;
+/// Peer flag O: Adj-RIB-Out (RFC 8671).
+pub const FLAG_O: u8 = 0x10;
+/// Loc-RIB flag F: the Loc-RIB is filtered (RFC 9069 §4.2).
+pub const FLAG_F: u8 = 0x80;
+/// Peer type: Loc-RIB instance.
+pub const PEER_TYPE_LOC_RIB: u8 = 3;
+
+/// The common header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommonHeader {
+    /// Version.
+    pub version: u8,
+    /// Length of the whole message, header included.
+    pub length: u32,
+    /// Message type.
+    pub msg_type: u8,
+}
+
+/// Reads the common header from the first 6 octets (no checks: the framer does those).
+pub fn common_header(b: &[u8; COMMON_HEADER_LEN]) -> CommonHeader {
+    CommonHeader {
+        version: b[0],
+        length: u32::from_be_bytes([b[1], b[2], b[3], b[4]]),
+        msg_type: b[5],
+    }
+}
+
+/// The RIB a per-peer message describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RibView {
+    /// Adj-RIB-In, pre-policy.
+    AdjRibInPre,
+    /// Adj-RIB-In, post-policy.
+    AdjRibInPost,
+    /// Adj-RIB-Out, pre-policy.
+    AdjRibOutPre,
+    /// Adj-RIB-Out, post-policy.
+    AdjRibOutPost,
+    /// Loc-RIB.
+    LocRib,
+    /// Unknown peer type: the flags mean nothing known.
+    Unknown,
+}
+
+impl RibView {
+    /// JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RibView::AdjRibInPre => "adj_rib_in_pre",
+            RibView::AdjRibInPost => "adj_rib_in_post",
+            RibView::AdjRibOutPre => "adj_rib_out_pre",
+            RibView::AdjRibOutPost => "adj_rib_out_post",
+            RibView::LocRib => "loc_rib",
+            RibView::Unknown => "unknown",
+        }
+    }
+
+    /// Short name for text output.
+    pub fn short(self) -> &'static str {
+        match self {
+            RibView::AdjRibInPre => "in-pre",
+            RibView::AdjRibInPost => "in-post",
+            RibView::AdjRibOutPre => "out-pre",
+            RibView::AdjRibOutPost => "out-post",
+            RibView::LocRib => "loc-rib",
+            RibView::Unknown => "?",
+        }
+    }
+}
+
+/// The per-peer header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PeerHeader {
+    /// Peer type.
+    pub peer_type: u8,
+    /// Flags.
+    pub flags: u8,
+    /// Peer distinguisher.
+    pub distinguisher: [u8; 8],
+    /// Address octets as sent (IPv4 in the last 4 when V = 0).
+    pub address_raw: [u8; 16],
+    /// Peer AS.
+    pub asn: u32,
+    /// Peer BGP identifier.
+    pub bgp_id: Ipv4Addr,
+    /// Timestamp, seconds since the epoch (0 = unavailable).
+    pub ts_sec: u32,
+    /// Timestamp, microseconds.
+    pub ts_usec: u32,
+}
+
+impl PeerHeader {
+    /// Whether the peer type is 0-2, where the V/L/A/O flags apply.
+    fn classic(&self) -> bool {
+        self.peer_type <= 2
+    }
+
+    /// Whether this is a Loc-RIB instance peer.
+    pub fn is_loc_rib(&self) -> bool {
+        self.peer_type == PEER_TYPE_LOC_RIB
+    }
+
+    /// Peer address is IPv6 (V flag; never for Loc-RIB).
+    pub fn is_ipv6(&self) -> bool {
+        self.classic() && self.flags & FLAG_V != 0
+    }
+
+    /// Post-policy (L flag).
+    pub fn post_policy(&self) -> bool {
+        self.classic() && self.flags & FLAG_L != 0
+    }
+
+    /// Legacy 2-octet AS_PATH (A flag).
+    pub fn legacy_as2(&self) -> bool {
+        self.classic() && self.flags & FLAG_A != 0
+    }
+
+    /// Adj-RIB-Out (O flag).
+    pub fn adj_rib_out(&self) -> bool {
+        self.classic() && self.flags & FLAG_O != 0
+    }
+
+    /// Loc-RIB filtered (F flag).
+    pub fn loc_rib_filtered(&self) -> bool {
+        self.is_loc_rib() && self.flags & FLAG_F != 0
+    }
+
+    /// Flag bits that must be zero for this peer type but are set.
+    pub fn reserved_flags(&self) -> u8 {
+        match self.peer_type {
+            0..=2 => self.flags & 0x0f,
+            PEER_TYPE_LOC_RIB => self.flags & 0x7f,
+            _ => 0,
+        }
+    }
+
+    /// The RIB view.
+    pub fn rib(&self) -> RibView {
+        if self.is_loc_rib() {
+            return RibView::LocRib;
+        }
+        if !self.classic() {
+            return RibView::Unknown;
+        }
+        match (self.adj_rib_out(), self.post_policy()) {
+            (false, false) => RibView::AdjRibInPre,
+            (false, true) => RibView::AdjRibInPost,
+            (true, false) => RibView::AdjRibOutPre,
+            (true, true) => RibView::AdjRibOutPost,
+        }
+    }
+
+    /// The peer address.
+    pub fn address(&self) -> IpAddr {
+        if self.is_ipv6() {
+            Ipv6Addr::from(self.address_raw).into()
+        } else {
+            let a = &self.address_raw[12..];
+            Ipv4Addr::new(a[0], a[1], a[2], a[3]).into()
+        }
+    }
+
+    /// The distinguisher as text: a route distinguisher for RD-instance and Loc-RIB peers,
+    /// the number otherwise.
+    pub fn distinguisher_text(&self) -> String {
+        if matches!(self.peer_type, 1 | 3) && self.distinguisher != [0; 8] {
+            crate::decode::bgp::nlri::rd_text(&self.distinguisher)
+        } else {
+            u64::from_be_bytes(self.distinguisher).to_string()
+        }
+    }
+}
+
+/// Parses the 42-octet per-peer header.
+pub fn per_peer_header(input: &[u8]) -> PResult<'_, PeerHeader> {
+    let (rest, peer_type) = u8_(input, "peer type")?;
+    let (rest, flags) = u8_(rest, "peer flags")?;
+    let (rest, d) = take_n(rest, 8, "peer distinguisher")?;
+    let (rest, a) = take_n(rest, 16, "peer address")?;
+    let (rest, asn) = u32_(rest, "peer AS")?;
+    let (rest, bgp_id) = ipv4(rest, "peer BGP ID")?;
+    let (rest, ts_sec) = u32_(rest, "timestamp seconds")?;
+    let (rest, ts_usec) = u32_(rest, "timestamp microseconds")?;
+    let mut distinguisher = [0u8; 8];
+    distinguisher.copy_from_slice(d);
+    let mut address_raw = [0u8; 16];
+    address_raw.copy_from_slice(a);
+    Ok((
+        rest,
+        PeerHeader {
+            peer_type,
+            flags,
+            distinguisher,
+            address_raw,
+            asn,
+            bgp_id,
+            ts_sec,
+            ts_usec,
+        },
+    ))
+}
+
+/// Whether the octets look like a per-peer header a router would send: a known or experimental
+/// peer type, reserved flag bits zero, and zero padding before an IPv4 address. Used by the
+/// framer to resynchronise.
+pub fn plausible_per_peer_header(b: &[u8]) -> bool {
+    if b.len() < PER_PEER_HEADER_LEN {
+        return false;
+    }
+    let (peer_type, flags) = (b[0], b[1]);
+    match peer_type {
+        0..=2 => {
+            if flags & 0x0f != 0 {
+                return false;
+            }
+            flags & FLAG_V != 0 || b[10..22].iter().all(|&x| x == 0)
+        }
+        PEER_TYPE_LOC_RIB => flags & 0x7f == 0,
+        251..=254 => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,92 @@
+//! BMP messages (RFC 7854 §4, RFC 8671, RFC 9069, RFC 9736, draft-ietf-grow-bmp-tlv). Parsing
+//! needs no session context; it works on one framed message and borrows from it.
+
+pub mod header;
+pub mod info;
+pub mod mirroring;
+pub mod peer_down;
+pub mod peer_up;
+pub mod route_monitoring;
+pub mod stats;
+
+use header::{COMMON_HEADER_LEN, CommonHeader, PeerHeader};
+
+use super::codes::*;
+use super::{DecodeError, Malformed, unwrap_err};
+
+/// A decoded BMP message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BmpMessage<'a> {
+    /// Common header.
+    pub header: CommonHeader,
+    /// Per-peer header, for the message types that have one.
+    pub peer: Option<PeerHeader>,
+    /// The body after the headers.
+    pub body: Body<'a>,
+}
+
+/// Message bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// Route Monitoring.
+    RouteMonitoring(route_monitoring::RouteMonitoring<'a>),
+    /// Statistics Report.
+    StatisticsReport(stats::StatsReport<'a>),
+    /// Peer Down Notification.
+    PeerDown(peer_down::PeerDown<'a>),
+    /// Peer Up Notification.
+    PeerUp(peer_up::PeerUp<'a>),
+    /// Initiation.
+    Initiation(Vec<info::InfoTlv<'a>>),
+    /// Termination.
+    Termination(Vec<info::InfoTlv<'a>>),
+    /// Route Mirroring.
+    RouteMirroring(Vec<mirroring::MirrorTlv<'a>>),
+    /// An unassigned or experimental message type: the body after the common header.
+    Unknown(&'a [u8]),
+}
+
+/// Decodes one framed message (its length already checked by the framer). Errors carry the
+/// offset within the message.
+pub fn parse_message(msg: &[u8]) -> Result<BmpMessage<'_>, Malformed> {
+    parse_inner(msg).map_err(|e| e.to_malformed(msg))
+}
+
+fn parse_inner(msg: &[u8]) -> Result<BmpMessage<'_>, DecodeError<'_>> {
+    let (hdr, rest) = super::take_n(msg, COMMON_HEADER_LEN, "common header")
+        .map(|(rest, h)| (h, rest))
+        .map_err(unwrap_err)?;
+    let mut h = [0u8; COMMON_HEADER_LEN];
+    h.copy_from_slice(hdr);
+    let header = header::common_header(&h);
+    let body_len = (header.length as usize)
+        .saturating_sub(COMMON_HEADER_LEN)
+        .min(rest.len());
+    let rest = &rest[..body_len];
+    let v4 = header.version == 4;
+    if !has_per_peer_header(header.msg_type) {
+        let body = match header.msg_type {
+            MSG_INITIATION => Body::Initiation(info::parse(rest, "Initiation TLV")?),
+            MSG_TERMINATION => Body::Termination(info::parse(rest, "Termination TLV")?),
+            _ => Body::Unknown(rest),
+        };
+        return Ok(BmpMessage {
+            header,
+            peer: None,
+            body,
+        });
+    }
+    let (rest, peer) = header::per_peer_header(rest).map_err(unwrap_err)?;
+    let body = match header.msg_type {
+        MSG_ROUTE_MONITORING => Body::RouteMonitoring(route_monitoring::parse(rest, v4)?),
+        MSG_STATISTICS_REPORT => Body::StatisticsReport(stats::parse(rest)?),
+        MSG_PEER_DOWN => Body::PeerDown(peer_down::parse(rest, v4)?),
+        MSG_PEER_UP => Body::PeerUp(peer_up::parse(rest, peer.is_ipv6())?),
+        _ => Body::RouteMirroring(mirroring::parse(rest)?),
+    };
+    Ok(BmpMessage {
+        header,
+        peer: Some(peer),
+        body,
+    })
+}

@@ -1,0 +1,499 @@
+//! Names for the IANA code points of BMP and BGP. Every function is total: an unknown value gets a
+//! name that says so, never an error.
+
+/// BMP message types (RFC 7854 §4.1).
+pub const MSG_ROUTE_MONITORING: u8 = 0;
+/// Statistics Report.
+pub const MSG_STATISTICS_REPORT: u8 = 1;
+/// Peer Down Notification.
+pub const MSG_PEER_DOWN: u8 = 2;
+/// Peer Up Notification.
+pub const MSG_PEER_UP: u8 = 3;
+/// Initiation.
+pub const MSG_INITIATION: u8 = 4;
+/// Termination.
+pub const MSG_TERMINATION: u8 = 5;
+/// Route Mirroring.
+pub const MSG_ROUTE_MIRRORING: u8 = 6;
+
+/// Whether a BMP message type starts with the 42-octet per-peer header.
+pub fn has_per_peer_header(msg_type: u8) -> bool {
+    matches!(
+        msg_type,
+        MSG_ROUTE_MONITORING
+            | MSG_STATISTICS_REPORT
+            | MSG_PEER_DOWN
+            | MSG_PEER_UP
+            | MSG_ROUTE_MIRRORING
+    )
+}
+
+/// The JSON name of a BMP message type (`unknown` for anything unassigned).
+pub fn message_type_name(msg_type: u8) -> &'static str {
+    match msg_type {
+        MSG_ROUTE_MONITORING => "route_monitoring",
+        MSG_STATISTICS_REPORT => "statistics_report",
+        MSG_PEER_DOWN => "peer_down",
+        MSG_PEER_UP => "peer_up",
+        MSG_INITIATION => "initiation",
+        MSG_TERMINATION => "termination",
+        MSG_ROUTE_MIRRORING => "route_mirroring",
+        _ => "unknown",
+    }
+}
+
+/// Describes an unassigned BMP message type.
+pub fn unknown_message_type_class(msg_type: u8) -> &'static str {
+    match msg_type {
+        100 => "route policy and attribute trace (draft-xu-grow-bmp-route-policy-attr-trace)",
+        7..=250 => "unassigned",
+        251..=254 => "experimental",
+        _ => "reserved",
+    }
+}
+
+/// Peer types (RFC 7854 §4.2, RFC 9069).
+pub fn peer_type_name(peer_type: u8) -> &'static str {
+    match peer_type {
+        0 => "global",
+        1 => "rd_instance",
+        2 => "local_instance",
+        3 => "loc_rib",
+        251..=254 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Peer Down reason codes (RFC 7854 §4.9, RFC 9069).
+pub fn peer_down_reason_name(code: u8) -> &'static str {
+    match code {
+        0 => "reserved",
+        1 => "local system closed, NOTIFICATION follows",
+        2 => "local system closed, FSM event follows",
+        3 => "remote system closed, NOTIFICATION follows",
+        4 => "remote system closed, no data",
+        5 => "peer de-configured",
+        6 => "local system closed, TLV data follows",
+        251..=254 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Termination reason codes (RFC 7854 §4.5).
+pub fn termination_reason_name(code: u16) -> &'static str {
+    match code {
+        0 => "session administratively closed",
+        1 => "unspecified reason",
+        2 => "out of resources",
+        3 => "redundant connection",
+        4 => "session permanently administratively closed",
+        65531..=65534 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Initiation and Termination information TLV types.
+pub fn initiation_tlv_name(tlv_type: u16) -> &'static str {
+    match tlv_type {
+        0 => "string",
+        1 => "sys_descr",
+        2 => "sys_name",
+        3 => "vrf_table_name",
+        4 => "admin_label",
+        65531..=65534 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Termination TLV types.
+pub fn termination_tlv_name(tlv_type: u16) -> &'static str {
+    match tlv_type {
+        0 => "string",
+        1 => "reason",
+        65531..=65534 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Peer Up information TLV types (RFC 9736 namespace).
+pub fn peer_up_tlv_name(tlv_type: u16) -> &'static str {
+    match tlv_type {
+        0 => "string",
+        3 => "vrf_table_name",
+        4 => "admin_label",
+        65531..=65534 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Route Mirroring TLV types.
+pub fn mirroring_tlv_name(tlv_type: u16) -> &'static str {
+    match tlv_type {
+        0 => "bgp_message",
+        1 => "information",
+        _ => "unknown",
+    }
+}
+
+/// Route Mirroring information codes.
+pub fn mirroring_info_name(code: u16) -> &'static str {
+    match code {
+        0 => "errored PDU",
+        1 => "messages lost",
+        _ => "unknown",
+    }
+}
+
+/// BMPv4 Route Monitoring / Peer Down TLV types (draft-ietf-grow-bmp-tlv).
+pub fn v4_tlv_name(tlv_type: u16) -> &'static str {
+    match tlv_type {
+        1 => "stateless_parsing",
+        2 => "group",
+        3 => "vrf_table_name",
+        4 => "bgp_pdu",
+        5 => "path_status",
+        _ => "unknown",
+    }
+}
+
+/// How a statistic's value is encoded, by its declared length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatEncoding {
+    /// 32-bit counter.
+    Counter,
+    /// 64-bit gauge.
+    Gauge,
+    /// AFI (2), SAFI (1), 64-bit gauge.
+    AfiSafiGauge,
+}
+
+/// Names of Statistics Report types 0-43 (RFC 7854, RFC 8671, RFC 9972).
+pub fn stat_name(stat_type: u16) -> &'static str {
+    match stat_type {
+        0 => "prefixes rejected by inbound policy",
+        1 => "duplicate prefix advertisements",
+        2 => "duplicate withdraws",
+        3 => "updates invalidated due to CLUSTER_LIST loop",
+        4 => "updates invalidated due to AS_PATH loop",
+        5 => "updates invalidated due to ORIGINATOR_ID",
+        6 => "updates invalidated due to AS_CONFED loop",
+        7 => "routes in Adj-RIBs-In",
+        8 => "routes in Loc-RIB",
+        9 => "routes in per-AFI/SAFI Adj-RIB-In",
+        10 => "routes in per-AFI/SAFI Loc-RIB",
+        11 => "updates subjected to treat-as-withdraw",
+        12 => "prefixes subjected to treat-as-withdraw",
+        13 => "duplicate update messages received",
+        14 => "routes in pre-policy Adj-RIB-Out",
+        15 => "routes in post-policy Adj-RIB-Out",
+        16 => "routes in per-AFI/SAFI pre-policy Adj-RIB-Out",
+        17 => "routes in per-AFI/SAFI post-policy Adj-RIB-Out",
+        18 => "routes in pre-policy Adj-RIB-In",
+        19 => "routes in per-AFI/SAFI pre-policy Adj-RIB-In",
+        20 => "routes in post-policy Adj-RIB-In",
+        21 => "routes in per-AFI/SAFI post-policy Adj-RIB-In",
+        22 => "routes in per-AFI/SAFI pre-policy Adj-RIB-In rejected by inbound policy",
+        23 => "routes in per-AFI/SAFI post-policy Adj-RIB-In accepted by inbound policy",
+        24 | 25 => "unassigned",
+        26 => "routes in per-AFI/SAFI suppressed by damping",
+        27 => "routes in per-AFI/SAFI marked stale by graceful restart",
+        28 => "routes in per-AFI/SAFI marked stale by long-lived graceful restart",
+        29 => "routes in post-policy Adj-RIB-In left before threshold",
+        30 => "routes in per-AFI/SAFI post-policy Adj-RIB-In left before threshold",
+        31 => "routes in Adj-RIB-In or Loc-RIB left before license threshold",
+        32 => "routes in per-AFI/SAFI Adj-RIB-In or Loc-RIB left before license threshold",
+        33 => "routes in pre-policy Adj-RIB-In rejected due to max AS_PATH length",
+        34 => "routes in per-AFI/SAFI pre-policy Adj-RIB-In rejected due to max AS_PATH length",
+        35 => "routes in per-AFI/SAFI post-policy Adj-RIB-In invalidated by RPKI (invalid)",
+        36 => "routes in per-AFI/SAFI post-policy Adj-RIB-In validated by RPKI (valid)",
+        37 => "routes in per-AFI/SAFI post-policy Adj-RIB-In with RPKI state not found",
+        38 => "routes in per-AFI/SAFI pre-policy Adj-RIB-Out rejected by outbound policy",
+        39 => "routes in pre-policy Adj-RIB-Out filtered due to max AS_PATH length",
+        40 => "routes in per-AFI/SAFI pre-policy Adj-RIB-Out filtered due to max AS_PATH length",
+        41 => "routes in per-AFI/SAFI post-policy Adj-RIB-Out invalidated by RPKI (invalid)",
+        42 => "routes in per-AFI/SAFI post-policy Adj-RIB-Out validated by RPKI (valid)",
+        43 => "routes in per-AFI/SAFI post-policy Adj-RIB-Out with RPKI state not found",
+        65531 => "experimental (FRR: prefixes rejected due to invalid next-hop)",
+        65532..=65534 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// Statistic types whose value is a route count the tracked table can be compared with.
+pub fn stat_is_route_gauge(stat_type: u16) -> bool {
+    matches!(stat_type, 7 | 8 | 9 | 10 | 14..=21)
+}
+
+/// BGP message types.
+pub fn bgp_message_type_name(msg_type: u8) -> &'static str {
+    match msg_type {
+        1 => "open",
+        2 => "update",
+        3 => "notification",
+        4 => "keepalive",
+        5 => "route_refresh",
+        _ => "unknown",
+    }
+}
+
+/// BGP NOTIFICATION error codes (RFC 4271 §4.5 and later).
+pub fn notification_code_name(code: u8) -> &'static str {
+    match code {
+        1 => "message header error",
+        2 => "OPEN message error",
+        3 => "UPDATE message error",
+        4 => "hold timer expired",
+        5 => "finite state machine error",
+        6 => "cease",
+        7 => "ROUTE-REFRESH message error",
+        8 => "send hold timer expired",
+        _ => "unknown",
+    }
+}
+
+/// BGP NOTIFICATION subcode names, per error code.
+pub fn notification_subcode_name(code: u8, subcode: u8) -> &'static str {
+    match (code, subcode) {
+        (1, 1) => "connection not synchronized",
+        (1, 2) => "bad message length",
+        (1, 3) => "bad message type",
+        (2, 1) => "unsupported version number",
+        (2, 2) => "bad peer AS",
+        (2, 3) => "bad BGP identifier",
+        (2, 4) => "unsupported optional parameter",
+        (2, 6) => "unacceptable hold time",
+        (2, 7) => "unsupported capability",
+        (2, 11) => "role mismatch",
+        (3, 1) => "malformed attribute list",
+        (3, 2) => "unrecognized well-known attribute",
+        (3, 3) => "missing well-known attribute",
+        (3, 4) => "attribute flags error",
+        (3, 5) => "attribute length error",
+        (3, 6) => "invalid ORIGIN attribute",
+        (3, 8) => "invalid NEXT_HOP attribute",
+        (3, 9) => "optional attribute error",
+        (3, 10) => "invalid network field",
+        (3, 11) => "malformed AS_PATH",
+        (5, 1) => "receive unexpected message in OpenSent state",
+        (5, 2) => "receive unexpected message in OpenConfirm state",
+        (5, 3) => "receive unexpected message in Established state",
+        (6, 1) => "maximum number of prefixes reached",
+        (6, 2) => "administrative shutdown",
+        (6, 3) => "peer de-configured",
+        (6, 4) => "administrative reset",
+        (6, 5) => "connection rejected",
+        (6, 6) => "other configuration change",
+        (6, 7) => "connection collision resolution",
+        (6, 8) => "out of resources",
+        (6, 9) => "hard reset",
+        (6, 10) => "BFD down",
+        (7, 1) => "invalid message length",
+        (_, 0) => "unspecific",
+        _ => "unknown",
+    }
+}
+
+/// BGP FSM event names (RFC 4271 §8.1), as carried by Peer Down reason 2.
+pub fn fsm_event_name(event: u16) -> &'static str {
+    match event {
+        0 => "no event given",
+        1 => "ManualStart",
+        2 => "ManualStop",
+        3 => "AutomaticStart",
+        4 => "ManualStart_with_PassiveTcpEstablishment",
+        5 => "AutomaticStart_with_PassiveTcpEstablishment",
+        6 => "AutomaticStart_with_DampPeerOscillations",
+        7 => "AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment",
+        8 => "AutomaticStop",
+        9 => "ConnectRetryTimer_Expires",
+        10 => "HoldTimer_Expires",
+        11 => "KeepaliveTimer_Expires",
+        12 => "DelayOpenTimer_Expires",
+        13 => "IdleHoldTimer_Expires",
+        14 => "TcpConnection_Valid",
+        15 => "Tcp_CR_Invalid",
+        16 => "Tcp_CR_Acked",
+        17 => "TcpConnectionConfirmed",
+        18 => "TcpConnectionFails",
+        19 => "BGPOpen",
+        20 => "BGPOpen with DelayOpenTimer running",
+        21 => "BGPHeaderErr",
+        22 => "BGPOpenMsgErr",
+        23 => "OpenCollisionDump",
+        24 => "NotifMsgVerErr",
+        25 => "NotifMsg",
+        26 => "KeepAliveMsg",
+        27 => "UpdateMsg",
+        28 => "UpdateMsgErr",
+        _ => "unknown",
+    }
+}
+
+/// BGP capability codes.
+pub fn capability_name(code: u8) -> &'static str {
+    match code {
+        1 => "multiprotocol",
+        2 => "route_refresh",
+        3 => "outbound_route_filtering",
+        5 => "extended_next_hop",
+        6 => "extended_message",
+        7 => "bgpsec",
+        8 => "multiple_labels",
+        9 => "role",
+        64 => "graceful_restart",
+        65 => "four_octet_as",
+        67 => "dynamic_capability",
+        68 => "multisession",
+        69 => "add_path",
+        70 => "enhanced_route_refresh",
+        71 => "long_lived_graceful_restart",
+        73 => "fqdn",
+        74 => "bfd",
+        75 => "software_version",
+        76 => "paths_limit",
+        128 => "route_refresh_cisco",
+        131 => "multisession_cisco",
+        239..=254 => "experimental",
+        _ => "unknown",
+    }
+}
+
+/// BGP Role capability values (RFC 9234).
+pub fn role_name(role: u8) -> &'static str {
+    match role {
+        0 => "provider",
+        1 => "route_server",
+        2 => "route_server_client",
+        3 => "customer",
+        4 => "peer",
+        _ => "unknown",
+    }
+}
+
+/// Add-Path send/receive values (RFC 7911).
+pub fn add_path_mode_name(mode: u8) -> &'static str {
+    match mode {
+        1 => "receive",
+        2 => "send",
+        3 => "send_receive",
+        _ => "invalid",
+    }
+}
+
+/// Path attribute type codes.
+pub fn attribute_name(code: u8) -> &'static str {
+    match code {
+        1 => "origin",
+        2 => "as_path",
+        3 => "next_hop",
+        4 => "med",
+        5 => "local_pref",
+        6 => "atomic_aggregate",
+        7 => "aggregator",
+        8 => "communities",
+        9 => "originator_id",
+        10 => "cluster_list",
+        14 => "mp_reach_nlri",
+        15 => "mp_unreach_nlri",
+        16 => "extended_communities",
+        17 => "as4_path",
+        18 => "as4_aggregator",
+        22 => "pmsi_tunnel",
+        23 => "tunnel_encapsulation",
+        25 => "ipv6_extended_communities",
+        26 => "aigp",
+        29 => "bgp_ls",
+        32 => "large_communities",
+        33 => "bgpsec_path",
+        35 => "otc",
+        40 => "prefix_sid",
+        128 => "attr_set",
+        _ => "unknown",
+    }
+}
+
+/// ORIGIN values.
+pub fn origin_name(origin: u8) -> &'static str {
+    match origin {
+        0 => "igp",
+        1 => "egp",
+        2 => "incomplete",
+        _ => "invalid",
+    }
+}
+
+/// AS_PATH segment types.
+pub fn as_path_segment_name(segment_type: u8) -> &'static str {
+    match segment_type {
+        1 => "as_set",
+        2 => "as_sequence",
+        3 => "as_confed_sequence",
+        4 => "as_confed_set",
+        _ => "invalid",
+    }
+}
+
+/// Well-known communities (RFC 1997, RFC 7999, RFC 8326, RFC 9494).
+pub fn well_known_community(value: u32) -> Option<&'static str> {
+    Some(match value {
+        0xFFFF_0000 => "graceful-shutdown",
+        0xFFFF_0001 => "accept-own",
+        0xFFFF_0002 => "route-filter-translated-v4",
+        0xFFFF_0003 => "route-filter-v4",
+        0xFFFF_0004 => "route-filter-translated-v6",
+        0xFFFF_0005 => "route-filter-v6",
+        0xFFFF_0006 => "llgr-stale",
+        0xFFFF_0007 => "no-llgr",
+        0xFFFF_0008 => "accept-own-nexthop",
+        0xFFFF_0009 => "standby-pe",
+        0xFFFF_029A => "blackhole",
+        0xFFFF_FF01 => "no-export",
+        0xFFFF_FF02 => "no-advertise",
+        0xFFFF_FF03 => "no-export-subconfed",
+        0xFFFF_FF04 => "no-peer",
+        _ => return None,
+    })
+}
+
+/// Address family names.
+pub fn afi_name(afi: u16) -> &'static str {
+    match afi {
+        1 => "ipv4",
+        2 => "ipv6",
+        25 => "l2vpn",
+        16388 => "bgp_ls",
+        _ => "afi",
+    }
+}
+
+/// Subsequent address family names.
+pub fn safi_name(safi: u8) -> &'static str {
+    match safi {
+        1 => "unicast",
+        2 => "multicast",
+        4 => "labeled_unicast",
+        5 => "mcast_vpn",
+        65 => "vpls",
+        70 => "evpn",
+        71 => "bgp_ls",
+        72 => "bgp_ls_vpn",
+        73 => "sr_te_policy",
+        128 => "vpn",
+        129 => "vpn_multicast",
+        132 => "rt_constraint",
+        133 => "flowspec",
+        134 => "flowspec_vpn",
+        _ => "safi",
+    }
+}
+
+/// `ipv4_unicast`, `ipv6_vpn`, `l2vpn_evpn`, or `afi_N_safi_M` for anything without a name.
+pub fn family_name(afi: u16, safi: u8) -> String {
+    let a = afi_name(afi);
+    let s = safi_name(safi);
+    match (a, s) {
+        ("afi", _) | (_, "safi") => format!("afi_{afi}_safi_{safi}"),
+        ("bgp_ls", "bgp_ls") => "bgp_ls".to_string(),
+        _ => format!("{a}_{s}"),
+    }
+}

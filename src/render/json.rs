@@ -1,0 +1,549 @@
+//! NDJSON: one object per message or finding. The schema is documented in the README and is a
+//! contract: fields are added, never renamed or removed.
+
+use serde_json::{Map, Value, json};
+
+use super::StreamCtx;
+use crate::decode::bgp::attr::{self, AttrValue, Segment};
+use crate::decode::bgp::nlri::{NlriKind, label_values, rd_text};
+use crate::decode::bgp::open::{Capability, Open};
+use crate::decode::bgp::update::{Plan, Route, Update};
+use crate::decode::bgp::{self, BgpMessage, BgpPdu};
+use crate::decode::bmp::Body;
+use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::info::InfoTlv;
+use crate::decode::bmp::peer_down::Reason;
+use crate::decode::bmp::stats::StatValue;
+use crate::decode::codes;
+use crate::decode::hex;
+use crate::decode::time::rfc3339_micros;
+use crate::finding::Finding;
+use crate::stream::Decoded;
+
+fn time_or_null(t: Option<(u64, u32)>) -> Value {
+    t.map_or(Value::Null, |(s, us)| rfc3339_micros(s, us).into())
+}
+
+/// The `peer` object.
+pub fn peer(p: &PeerHeader) -> Value {
+    json!({
+        "type": codes::peer_type_name(p.peer_type),
+        "type_code": p.peer_type,
+        "flags": p.flags,
+        "distinguisher": p.distinguisher_text(),
+        "address": p.address().to_string(),
+        "asn": p.asn,
+        "bgp_id": p.bgp_id.to_string(),
+        "rib": p.rib().name(),
+        "timestamp_sec": p.ts_sec,
+        "timestamp_usec": p.ts_usec,
+    })
+}
+
+/// The router's per-peer timestamp, unless it is 0 (unavailable).
+pub fn router_time(p: Option<&PeerHeader>) -> Option<(u64, u32)> {
+    p.filter(|p| p.ts_sec != 0)
+        .map(|p| (p.ts_sec as u64, p.ts_usec))
+}
+
+/// One message as a JSON object.
+pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
+    let m = &d.msg;
+    let mut o = Map::new();
+    o.insert(
+        "type".into(),
+        codes::message_type_name(m.header.msg_type).into(),
+    );
+    o.insert("stream".into(), ctx.name.into());
+    o.insert("offset".into(), d.offset.into());
+    o.insert("length".into(), m.header.length.into());
+    o.insert("version".into(), m.header.version.into());
+    o.insert("router".into(), ctx.router_name().into());
+    o.insert(
+        "router_time".into(),
+        time_or_null(router_time(m.peer.as_ref())),
+    );
+    o.insert("observed_time".into(), time_or_null(ctx.observed));
+    if let Some(p) = &m.peer {
+        o.insert("peer".into(), peer(p));
+    }
+    match &m.body {
+        Body::RouteMonitoring(rm) => {
+            if let Some((u, plan)) = &d.update {
+                route_monitoring(&mut o, u, plan);
+            } else {
+                o.insert("announced".into(), json!([]));
+                o.insert("withdrawn".into(), json!([]));
+                o.insert("bgp_raw".into(), hex(rm.pdu.raw).into());
+            }
+            if !rm.tlvs.is_empty() {
+                let tlvs: Vec<Value> = rm
+                    .tlvs
+                    .iter()
+                    .map(|t| {
+                        json!({"type": t.tlv_type, "name": codes::v4_tlv_name(t.tlv_type),
+                               "index": t.index, "value": hex(t.value)})
+                    })
+                    .collect();
+                o.insert("tlvs".into(), tlvs.into());
+            }
+        }
+        Body::StatisticsReport(r) => {
+            let stats: Vec<Value> = r
+                .stats
+                .iter()
+                .map(|s| {
+                    let mut v = json!({"type": s.stat_type, "name": codes::stat_name(s.stat_type)});
+                    match s.value {
+                        StatValue::Counter(n) => v["value"] = n.into(),
+                        StatValue::Gauge(n) => v["value"] = n.into(),
+                        StatValue::AfiSafiGauge { afi, safi, value } => {
+                            v["afi"] = afi.into();
+                            v["safi"] = safi.into();
+                            v["family"] = codes::family_name(afi, safi).into();
+                            v["value"] = value.into();
+                        }
+                        StatValue::Raw(b) => v["raw"] = hex(b).into(),
+                    }
+                    v
+                })
+                .collect();
+            o.insert("stats".into(), stats.into());
+        }
+        Body::PeerDown(down) => {
+            o.insert("reason".into(), peer_down_reason(&down.reason));
+            if !down.trailing.is_empty() {
+                o.insert("tlvs_raw".into(), hex(down.trailing).into());
+            }
+        }
+        Body::PeerUp(up) => {
+            o.insert("local_address".into(), up.local_address.to_string().into());
+            o.insert("local_port".into(), up.local_port.into());
+            o.insert("remote_port".into(), up.remote_port.into());
+            let (s, r) = match &d.opens {
+                Some((s, r)) => (open(s), open(r)),
+                None => (
+                    json!({"raw": hex(up.sent_open.raw)}),
+                    json!({"raw": hex(up.received_open.raw)}),
+                ),
+            };
+            o.insert("sent_open".into(), s);
+            o.insert("received_open".into(), r);
+            o.insert(
+                "information".into(),
+                info_tlvs(&up.information, codes::peer_up_tlv_name),
+            );
+        }
+        Body::Initiation(tlvs) => {
+            o.insert(
+                "information".into(),
+                info_tlvs(tlvs, codes::initiation_tlv_name),
+            );
+        }
+        Body::Termination(tlvs) => {
+            let mut infos = Vec::new();
+            for t in tlvs {
+                if t.tlv_type == 1 && t.value.len() == 2 {
+                    let code = u16::from_be_bytes([t.value[0], t.value[1]]);
+                    o.insert(
+                        "reason".into(),
+                        json!({"code": code, "name": codes::termination_reason_name(code)}),
+                    );
+                } else {
+                    infos.push(*t);
+                }
+            }
+            o.insert(
+                "information".into(),
+                info_tlvs(&infos, codes::termination_tlv_name),
+            );
+        }
+        Body::RouteMirroring(tlvs) => {
+            let v: Vec<Value> = tlvs
+                .iter()
+                .map(|t| {
+                    let mut e =
+                        json!({"type": t.tlv_type, "name": codes::mirroring_tlv_name(t.tlv_type)});
+                    match t.tlv_type {
+                        0 => e["bgp"] = bgp_pdu_bytes(t.value),
+                        1 if t.value.len() == 2 => {
+                            let c = u16::from_be_bytes([t.value[0], t.value[1]]);
+                            e["code"] = c.into();
+                            e["code_name"] = codes::mirroring_info_name(c).into();
+                        }
+                        _ => e["raw"] = hex(t.value).into(),
+                    }
+                    e
+                })
+                .collect();
+            o.insert("tlvs".into(), v.into());
+        }
+        Body::Unknown(body) => {
+            o.insert("message_type".into(), m.header.msg_type.into());
+            o.insert("raw".into(), hex(body).into());
+        }
+    }
+    Value::Object(o)
+}
+
+fn info_tlvs(tlvs: &[InfoTlv<'_>], name: fn(u16) -> &'static str) -> Value {
+    tlvs.iter()
+        .map(|t| json!({"type": t.tlv_type, "name": name(t.tlv_type), "value": t.text()}))
+        .collect::<Vec<_>>()
+        .into()
+}
+
+fn peer_down_reason(r: &Reason<'_>) -> Value {
+    let code = r.code();
+    let mut v = json!({"code": code, "name": codes::peer_down_reason_name(code)});
+    match r {
+        Reason::Notification { pdu, .. } => v["notification"] = notification_pdu(pdu),
+        Reason::FsmEvent(e) => {
+            v["fsm_event"] = json!({"code": e, "name": codes::fsm_event_name(*e)});
+        }
+        Reason::Tlvs(t) => v["information"] = info_tlvs(t, codes::peer_up_tlv_name),
+        Reason::Other { data, .. } => v["data"] = hex(data).into(),
+        Reason::NoData(_) => {}
+    }
+    v
+}
+
+fn notification_pdu(pdu: &BgpPdu<'_>) -> Value {
+    match bgp::decode_pdu(pdu) {
+        Ok(BgpMessage::Notification(n)) => {
+            let mut v = json!({
+                "code": n.code, "subcode": n.subcode,
+                "name": codes::notification_code_name(n.code),
+                "subcode_name": codes::notification_subcode_name(n.code, n.subcode),
+                "data": hex(n.data),
+            });
+            if let Some(text) = n.shutdown_communication() {
+                v["shutdown_communication"] = text.into();
+            }
+            v
+        }
+        _ => json!({"raw": hex(pdu.raw)}),
+    }
+}
+
+fn bgp_pdu_bytes(b: &[u8]) -> Value {
+    match bgp::split_pdu(b) {
+        Ok((_, pdu)) => {
+            let mut v = json!({"type": codes::bgp_message_type_name(pdu.msg_type), "length": pdu.raw.len()});
+            match bgp::decode_pdu(&pdu) {
+                Ok(BgpMessage::Notification(_)) => v["notification"] = notification_pdu(&pdu),
+                Ok(BgpMessage::Open(o)) => v["open"] = open(&o),
+                _ => {}
+            }
+            v["raw"] = hex(pdu.raw).into();
+            v
+        }
+        Err(_) => json!({"raw": hex(b)}),
+    }
+}
+
+/// An OPEN.
+pub fn open(o: &Open<'_>) -> Value {
+    json!({
+        "version": o.version,
+        "my_as": o.my_as,
+        "asn": o.asn(),
+        "hold_time": o.hold_time,
+        "bgp_id": o.bgp_id.to_string(),
+        "capabilities": o.capabilities.iter().map(capability).collect::<Vec<_>>(),
+    })
+}
+
+fn fam(afi: u16, safi: u8) -> Value {
+    json!({"afi": afi, "safi": safi, "family": codes::family_name(afi, safi)})
+}
+
+/// A capability.
+pub fn capability(c: &Capability<'_>) -> Value {
+    let mut v = json!({"code": c.code(), "name": codes::capability_name(c.code())});
+    match c {
+        Capability::Multiprotocol { afi, safi } => {
+            v["afi"] = (*afi).into();
+            v["safi"] = (*safi).into();
+            v["family"] = codes::family_name(*afi, *safi).into();
+        }
+        Capability::ExtendedNextHop(e) => {
+            v["families"] = e
+                .iter()
+                .map(|(a, s, n)| json!({"afi": a, "safi": s, "next_hop_afi": n}))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        Capability::MultipleLabels(e) => {
+            v["families"] = e
+                .iter()
+                .map(|(a, s, n)| {
+                    let mut f = fam(*a, *s);
+                    f["count"] = (*n).into();
+                    f
+                })
+                .collect::<Vec<_>>()
+                .into();
+        }
+        Capability::Role(r) => {
+            v["role"] = (*r).into();
+            v["role_name"] = codes::role_name(*r).into();
+        }
+        Capability::GracefulRestart {
+            flags_and_time,
+            families,
+        } => {
+            v["restart_flags"] = (flags_and_time >> 12).into();
+            v["restart_time"] = (flags_and_time & 0x0fff).into();
+            v["families"] = families
+                .iter()
+                .map(|(a, s, f)| {
+                    let mut x = fam(*a, *s);
+                    x["flags"] = (*f).into();
+                    x
+                })
+                .collect::<Vec<_>>()
+                .into();
+        }
+        Capability::FourOctetAs(asn) => v["asn"] = (*asn).into(),
+        Capability::AddPath(e) => {
+            v["families"] = e
+                .iter()
+                .map(|(a, s, m)| {
+                    let mut x = fam(*a, *s);
+                    x["send_receive"] = (*m).into();
+                    x["mode"] = codes::add_path_mode_name(*m).into();
+                    x
+                })
+                .collect::<Vec<_>>()
+                .into();
+        }
+        Capability::Fqdn { host, domain } => {
+            v["host"] = host.as_str().into();
+            v["domain"] = domain.as_str().into();
+        }
+        Capability::Other { value, .. } => v["raw"] = hex(value).into(),
+        Capability::RouteRefresh { .. } | Capability::ExtendedMessage => {}
+    }
+    v
+}
+
+/// One route.
+pub fn route(r: &Route<'_>) -> Value {
+    let mut v = Map::new();
+    match r.nlri.kind {
+        NlriKind::Prefix(p) => {
+            v.insert("prefix".into(), p.to_string().into());
+        }
+        NlriKind::Labeled { labels, prefix } => {
+            v.insert("prefix".into(), prefix.to_string().into());
+            v.insert(
+                "labels".into(),
+                label_values(labels).collect::<Vec<_>>().into(),
+            );
+        }
+        NlriKind::Vpn { labels, rd, prefix } => {
+            v.insert("prefix".into(), prefix.to_string().into());
+            v.insert("rd".into(), rd_text(&rd).into());
+            v.insert(
+                "labels".into(),
+                label_values(labels).collect::<Vec<_>>().into(),
+            );
+        }
+        NlriKind::Evpn { route_type, value } => {
+            v.insert("evpn_route_type".into(), route_type.into());
+            v.insert("raw".into(), hex(value).into());
+        }
+        NlriKind::Raw(b) => {
+            v.insert("raw".into(), hex(b).into());
+        }
+    }
+    if let Some(id) = r.nlri.path_id {
+        v.insert("path_id".into(), id.into());
+    }
+    v.insert("family".into(), codes::family_name(r.afi, r.safi).into());
+    v.insert("decoded".into(), r.how.label().into());
+    Value::Object(v)
+}
+
+fn route_monitoring(o: &mut Map<String, Value>, u: &Update<'_>, plan: &Plan<'_>) {
+    let mut announced = Vec::new();
+    let mut withdrawn = Vec::new();
+    for r in plan.routes(u) {
+        if r.withdrawn {
+            withdrawn.push(route(&r));
+        } else {
+            announced.push(route(&r));
+        }
+    }
+    o.insert("announced".into(), announced.into());
+    o.insert("withdrawn".into(), withdrawn.into());
+    if let Some((afi, safi)) = u.end_of_rib() {
+        o.insert("end_of_rib".into(), true.into());
+        o.insert(
+            "end_of_rib_family".into(),
+            codes::family_name(afi, safi).into(),
+        );
+    }
+    o.insert("attributes".into(), attributes(u, plan));
+    o.insert(
+        "as_width".into(),
+        json!({"octets": if plan.four_octet_as { 4 } else { 2 }, "decoded": plan.as_how.label()}),
+    );
+}
+
+/// AS path as text: sequences space-separated, sets in braces, confederations in parentheses.
+pub fn as_path_text(segs: &[Segment]) -> String {
+    let mut parts = Vec::new();
+    for s in segs {
+        let asns: Vec<String> = s.asns.iter().map(u32::to_string).collect();
+        parts.push(match s.seg_type {
+            1 => format!("{{{}}}", asns.join(",")),
+            3 => format!("({})", asns.join(" ")),
+            4 => format!("[{}]", asns.join(",")),
+            _ => asns.join(" "),
+        });
+    }
+    parts.join(" ")
+}
+
+fn segments_json(segs: &[Segment]) -> Value {
+    segs.iter()
+        .map(|s| json!({"type": codes::as_path_segment_name(s.seg_type), "asns": s.asns}))
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// Community as text: a well-known name or `asn:value`.
+pub fn community_text(c: u32) -> String {
+    codes::well_known_community(c)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}:{}", c >> 16, c & 0xffff))
+}
+
+fn attributes(u: &Update<'_>, plan: &Plan<'_>) -> Value {
+    let mut o = Map::new();
+    let mut as_path: Option<Vec<Segment>> = None;
+    let mut as4_path: Option<Vec<Segment>> = None;
+    let mut aggregator = None;
+    let mut as4_aggregator = None;
+    let mut other = Vec::new();
+    for a in u.attributes().map_while(Result::ok) {
+        let Ok(value) = attr::decode(&a, plan.four_octet_as) else {
+            continue; // reported as a finding with its raw bytes
+        };
+        match value {
+            AttrValue::Origin(v) => {
+                o.insert("origin".into(), codes::origin_name(v).into());
+            }
+            AttrValue::AsPath(s) => as_path = Some(s),
+            AttrValue::As4Path(s) => as4_path = Some(s),
+            AttrValue::NextHop(a) => {
+                o.insert("next_hop".into(), a.to_string().into());
+            }
+            AttrValue::Med(v) => {
+                o.insert("med".into(), v.into());
+            }
+            AttrValue::LocalPref(v) => {
+                o.insert("local_pref".into(), v.into());
+            }
+            AttrValue::AtomicAggregate => {
+                o.insert("atomic_aggregate".into(), true.into());
+            }
+            AttrValue::Aggregator { asn, address } => aggregator = Some((asn, address)),
+            AttrValue::As4Aggregator { asn, address } => as4_aggregator = Some((asn, address)),
+            AttrValue::Communities(c) => {
+                o.insert(
+                    "communities".into(),
+                    c.iter().map(|&c| community_text(c)).collect::<Vec<_>>().into(),
+                );
+            }
+            AttrValue::OriginatorId(a) => {
+                o.insert("originator_id".into(), a.to_string().into());
+            }
+            AttrValue::ClusterList(l) => {
+                o.insert(
+                    "cluster_list".into(),
+                    l.iter().map(ToString::to_string).collect::<Vec<_>>().into(),
+                );
+            }
+            AttrValue::MpReach(mp) => {
+                let mut v = fam(mp.afi, mp.safi);
+                v["next_hop"] = attr::next_hop_texts(mp.next_hop).into();
+                o.insert("mp_reach".into(), v);
+            }
+            AttrValue::MpUnreach(mp) => {
+                o.insert("mp_unreach".into(), fam(mp.afi, mp.safi));
+            }
+            AttrValue::LargeCommunities(l) => {
+                o.insert(
+                    "large_communities".into(),
+                    l.iter()
+                        .map(|(a, b, c)| format!("{a}:{b}:{c}"))
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
+            }
+            AttrValue::ExtendedCommunities(l) => {
+                o.insert(
+                    "extended_communities".into(),
+                    l.iter().map(|c| hex(c)).collect::<Vec<_>>().into(),
+                );
+            }
+            AttrValue::Other(raw) => other.push(json!({
+                "code": a.code, "name": codes::attribute_name(a.code), "flags": a.flags, "raw": hex(raw)
+            })),
+        }
+    }
+    // RFC 6793 §4.2.3: AS4_PATH and AS4_AGGREGATOR only matter on a 2-octet session.
+    if let Some(path) = as_path {
+        let merged = match (&as4_path, plan.four_octet_as) {
+            (Some(p4), false) => attr::merge_as4_path(&path, p4),
+            _ => path,
+        };
+        o.insert("as_path".into(), as_path_text(&merged).into());
+        o.insert("as_path_segments".into(), segments_json(&merged));
+    }
+    if let Some(p4) = &as4_path {
+        o.insert("as4_path".into(), as_path_text(p4).into());
+    }
+    let agg = match (aggregator, as4_aggregator, plan.four_octet_as) {
+        (Some((attr::AS_TRANS, _)), Some(a4), false) => Some(a4),
+        (a, _, _) => a,
+    };
+    if let Some((asn, address)) = agg {
+        o.insert(
+            "aggregator".into(),
+            json!({"asn": asn, "address": address.to_string()}),
+        );
+    }
+    if !other.is_empty() {
+        o.insert("other".into(), other.into());
+    }
+    Value::Object(o)
+}
+
+/// One finding as a JSON object.
+pub fn finding(ctx: &StreamCtx<'_>, f: &Finding) -> Value {
+    let mut o = Map::new();
+    o.insert("type".into(), "finding".into());
+    o.insert("severity".into(), f.severity().name().into());
+    o.insert("kind".into(), f.kind.name().into());
+    o.insert("stream".into(), ctx.name.into());
+    o.insert("offset".into(), f.offset.into());
+    o.insert("router".into(), ctx.router_name().into());
+    o.insert("observed_time".into(), time_or_null(ctx.observed));
+    o.insert(
+        "message_type".into(),
+        f.msg_type
+            .map_or(Value::Null, |t| codes::message_type_name(t).into()),
+    );
+    if let Some(p) = &f.peer {
+        o.insert("peer".into(), peer(p));
+    }
+    o.insert("detail".into(), f.detail.clone().into());
+    if let Some(raw) = &f.raw {
+        o.insert("raw".into(), hex(raw).into());
+    }
+    Value::Object(o)
+}

@@ -1,0 +1,589 @@
+//! One BMP stream (a file, a TCP connection): framing, stateless message decoding, and the
+//! per-peer session context that the BGP inside Route Monitoring needs. Sans-IO: bytes go in,
+//! [`Event`]s come out through a callback, borrowing the framer's buffer.
+
+use crate::decode::Malformed;
+use crate::decode::bgp::update::{self, Plan, Update};
+use crate::decode::bgp::{self, BgpMessage, BgpPdu, open};
+use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::peer_down::Reason;
+use crate::decode::bmp::{self, BmpMessage, Body};
+use crate::decode::codes;
+use crate::finding::{Finding, Kind};
+use crate::frame::{FrameEvent, Framer, FramingProblem, SkipCause};
+use crate::session::{PeerContext, Sessions};
+
+/// A decoded message, borrowed from the stream buffer.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    /// Stream offset of the message.
+    pub offset: u64,
+    /// The message octets.
+    pub raw: &'a [u8],
+    /// The BMP message.
+    pub msg: BmpMessage<'a>,
+    /// For Route Monitoring carrying an UPDATE: the UPDATE and how it decodes.
+    pub update: Option<(Update<'a>, Plan<'a>)>,
+    /// For Peer Up: both OPENs decoded (sent, received), when they parse.
+    pub opens: Option<(open::Open<'a>, open::Open<'a>)>,
+}
+
+/// What a stream yields. Events are handed to the sink by value and never stored, so the
+/// message variant stays unboxed: boxing would cost an allocation per message.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Event<'a> {
+    /// A message.
+    Message(Decoded<'a>),
+    /// A finding.
+    Finding(Finding),
+}
+
+/// What is known about the router at the other end of the stream.
+#[derive(Debug, Default, Clone)]
+pub struct RouterInfo {
+    /// sysName from the latest Initiation.
+    pub sys_name: Option<String>,
+    /// sysDescr from the latest Initiation.
+    pub sys_descr: Option<String>,
+}
+
+/// Decoder state of one stream.
+#[derive(Debug, Default)]
+pub struct StreamDecoder {
+    framer: Framer,
+    sessions: Sessions,
+    /// The router, as far as its Initiation said.
+    pub router: RouterInfo,
+    fallback_reported: std::collections::HashSet<crate::session::PeerKey>,
+}
+
+impl StreamDecoder {
+    /// A decoder whose framer accepts messages up to `max_message` octets.
+    pub fn new(max_message: u32) -> Self {
+        StreamDecoder {
+            framer: Framer::new(max_message),
+            ..StreamDecoder::default()
+        }
+    }
+
+    /// Bytes of the stream seen so far.
+    pub fn stream_len(&self) -> u64 {
+        self.framer.stream_len()
+    }
+
+    /// Feeds bytes; every complete message and finding goes to `sink`.
+    pub fn push(&mut self, data: &[u8], sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
+        self.framer.push(data);
+        self.drain(sink);
+    }
+
+    /// Ends the stream: a partial last message or trailing garbage is reported.
+    pub fn finish(&mut self, sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
+        self.framer.finish();
+        self.drain(sink);
+    }
+
+    fn drain(&mut self, sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
+        let StreamDecoder {
+            framer,
+            sessions,
+            router,
+            fallback_reported,
+        } = self;
+        let mut lower = Lower {
+            sessions,
+            router,
+            fallback_reported,
+        };
+        while let Some(ev) = framer.next_event() {
+            match ev {
+                FrameEvent::Message { offset, bytes } => lower.message(offset, bytes, sink),
+                FrameEvent::Problem(p) => sink(lower.router, Event::Finding(framing_finding(&p))),
+            }
+        }
+    }
+}
+
+fn framing_finding(p: &FramingProblem) -> Finding {
+    match *p {
+        FramingProblem::Skipped {
+            offset,
+            count,
+            cause,
+            resynced,
+        } => {
+            let kind = if matches!(cause, SkipCause::LegacyVersion(_)) {
+                Kind::LegacyVersion
+            } else {
+                Kind::GarbageSkipped
+            };
+            let tail = if resynced {
+                "resynchronised at the next plausible message"
+            } else {
+                "no plausible message followed before the end"
+            };
+            Finding::new(
+                kind,
+                offset,
+                None,
+                format!("skipped {count} bytes: {}; {tail}", cause.describe()),
+            )
+        }
+        FramingProblem::Oversize {
+            offset,
+            length,
+            msg_type,
+            cap,
+        } => Finding::new(
+            Kind::OversizeMessage,
+            offset,
+            Some(msg_type),
+            format!(
+                "{} message of {length} bytes exceeds the cap of {cap}; skipped by its length",
+                codes::message_type_name(msg_type)
+            ),
+        ),
+        FramingProblem::Truncated {
+            offset,
+            length,
+            msg_type,
+            available,
+        } => {
+            let what = msg_type.map_or("message header", codes::message_type_name);
+            let detail = if length == 0 {
+                format!("stream ends inside a common header ({available} of 6 bytes)")
+            } else {
+                format!(
+                    "stream ends inside a {what} message: {available} of {length} bytes present"
+                )
+            };
+            Finding::new(Kind::TruncatedMessage, offset, msg_type, detail)
+        }
+    }
+}
+
+struct Lower<'s> {
+    sessions: &'s mut Sessions,
+    router: &'s mut RouterInfo,
+    fallback_reported: &'s mut std::collections::HashSet<crate::session::PeerKey>,
+}
+
+impl Lower<'_> {
+    fn message<'a>(
+        &mut self,
+        offset: u64,
+        raw: &'a [u8],
+        sink: &mut dyn FnMut(&RouterInfo, Event<'_>),
+    ) {
+        let msg_type = raw[5];
+        let msg = match bmp::parse_message(raw) {
+            Ok(m) => m,
+            Err(m) => {
+                sink(self.router, Event::Finding(malformed(offset, raw, &m)));
+                return;
+            }
+        };
+        let mut findings = Vec::new();
+        let peer = msg.peer;
+        let f = |kind: Kind, at: u64, detail: String| {
+            Finding::new(kind, at, Some(msg_type), detail).with_peer(peer)
+        };
+        if let Some(p) = &peer {
+            let reserved = p.reserved_flags();
+            if reserved != 0 {
+                findings.push(f(
+                    Kind::ReservedFlags,
+                    offset,
+                    format!(
+                        "reserved peer flag bits 0x{reserved:02x} set (flags 0x{:02x})",
+                        p.flags
+                    ),
+                ));
+            }
+        }
+        let mut update_plan = None;
+        let mut opens = None;
+        match &msg.body {
+            Body::Initiation(tlvs) => {
+                for t in tlvs {
+                    match t.tlv_type {
+                        1 => self.router.sys_descr = Some(t.text()),
+                        2 => self.router.sys_name = Some(t.text()),
+                        _ => {}
+                    }
+                }
+            }
+            Body::Unknown(_) => findings.push(f(
+                Kind::UnknownMessageType,
+                offset,
+                format!(
+                    "BMP message type {msg_type} ({}), {} bytes, skipped by its length",
+                    codes::unknown_message_type_class(msg_type),
+                    raw.len()
+                ),
+            )),
+            Body::PeerUp(up) => {
+                let p = peer.as_ref().expect("per-peer message has a peer header");
+                let sent = decode_open(&up.sent_open, raw, offset, "sent OPEN", &f, &mut findings);
+                let recv = decode_open(
+                    &up.received_open,
+                    raw,
+                    offset,
+                    "received OPEN",
+                    &f,
+                    &mut findings,
+                );
+                if let (Some(s), Some(r)) = (sent, recv) {
+                    if self.sessions.peer_up(p, PeerContext::from_opens(&s, &r)) {
+                        findings.push(f(
+                            Kind::DuplicatePeerUp,
+                            offset,
+                            "Peer Up for a peer that is already up (no Peer Down in between); its context is replaced".into(),
+                        ));
+                    }
+                    opens = Some((s, r));
+                }
+            }
+            Body::PeerDown(down) => {
+                let p = peer.as_ref().expect("per-peer message has a peer header");
+                if !self.sessions.peer_down(p) {
+                    findings.push(f(
+                        Kind::PeerDownWithoutPeerUp,
+                        offset,
+                        "Peer Down for a peer without a Peer Up in this stream".into(),
+                    ));
+                }
+                match &down.reason {
+                    Reason::Other { code: 0, .. } => findings.push(f(
+                        Kind::ReservedPeerDownReason,
+                        offset,
+                        "Peer Down reason 0 is reserved and must not be sent".into(),
+                    )),
+                    Reason::FsmEvent(0) => findings.push(f(
+                        Kind::LocalCloseNoDetail,
+                        offset,
+                        "local close with FSM event 0: the router gave no detail (FRR does this for most local resets)".into(),
+                    )),
+                    Reason::Notification { pdu, .. } => {
+                        check_pdu(pdu, raw, offset, "Peer Down NOTIFICATION", &f, &mut findings);
+                        if let Err(e) = bgp::decode_pdu(pdu) {
+                            findings.push(f(
+                                Kind::MalformedBgp,
+                                offset + crate::decode::offset_of(raw, e.at) as u64,
+                                format!("Peer Down NOTIFICATION: {}", e.problem),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                if !down.trailing.is_empty() && msg.header.version == 3 {
+                    findings.push(f(
+                        Kind::TrailingData,
+                        offset,
+                        format!(
+                            "{} bytes after the Peer Down reason data",
+                            down.trailing.len()
+                        ),
+                    ));
+                }
+            }
+            Body::StatisticsReport(report) => {
+                if report.declared_count as usize != report.stats.len()
+                    || !report.trailing.is_empty()
+                {
+                    findings.push(f(
+                        Kind::StatisticsMismatch,
+                        offset,
+                        format!(
+                            "count field says {} statistics, {} present{}",
+                            report.declared_count,
+                            report.stats.len(),
+                            if report.trailing.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", {} bytes of a cut-off statistic", report.trailing.len())
+                            }
+                        ),
+                    ));
+                }
+            }
+            Body::RouteMonitoring(rm) => {
+                let p = peer.as_ref().expect("per-peer message has a peer header");
+                update_plan = self.route_monitoring(p, rm, raw, offset, &f, &mut findings);
+            }
+            Body::RouteMirroring(tlvs) => {
+                for t in tlvs.iter().filter(|t| t.tlv_type == 0) {
+                    match bgp::split_pdu(t.value) {
+                        Ok((_, pdu)) => {
+                            check_pdu(&pdu, raw, offset, "mirrored BGP message", &f, &mut findings)
+                        }
+                        Err(e) => {
+                            let e = crate::decode::unwrap_err(e);
+                            findings.push(f(
+                                Kind::MalformedBgp,
+                                offset + crate::decode::offset_of(raw, e.at) as u64,
+                                format!("mirrored BGP message: {}", e.problem),
+                            ))
+                        }
+                    }
+                }
+            }
+            Body::Termination(_) => {}
+        }
+        sink(
+            self.router,
+            Event::Message(Decoded {
+                offset,
+                raw,
+                msg,
+                update: update_plan,
+                opens,
+            }),
+        );
+        for fnd in findings {
+            sink(self.router, Event::Finding(fnd));
+        }
+    }
+
+    fn route_monitoring<'a>(
+        &mut self,
+        peer: &PeerHeader,
+        rm: &bmp::route_monitoring::RouteMonitoring<'a>,
+        raw: &'a [u8],
+        offset: u64,
+        f: &dyn Fn(Kind, u64, String) -> Finding,
+        findings: &mut Vec<Finding>,
+    ) -> Option<(Update<'a>, Plan<'a>)> {
+        let at = |part: &[u8]| offset + crate::decode::offset_of(raw, part) as u64;
+        check_pdu(
+            &rm.pdu,
+            raw,
+            offset,
+            "Route Monitoring BGP message",
+            f,
+            findings,
+        );
+        if !rm.trailing.is_empty() {
+            findings.push(f(
+                Kind::TrailingData,
+                at(rm.trailing),
+                format!("{} bytes after the BGP message", rm.trailing.len()),
+            ));
+        }
+        if rm.pdu.msg_type != bgp::TYPE_UPDATE {
+            findings.push(
+                f(
+                    Kind::MalformedBgp,
+                    at(rm.pdu.raw),
+                    format!(
+                        "Route Monitoring carries a BGP {} message, not an UPDATE",
+                        codes::bgp_message_type_name(rm.pdu.msg_type)
+                    ),
+                )
+                .with_raw(rm.pdu.raw),
+            );
+            return None;
+        }
+        let upd = match update::parse(rm.pdu.body) {
+            Ok(u) => u,
+            Err(e) => {
+                findings.push(
+                    f(
+                        Kind::MalformedBgp,
+                        at(e.at),
+                        format!("UPDATE: {}", e.problem),
+                    )
+                    .with_raw(rm.pdu.raw),
+                );
+                return None;
+            }
+        };
+        let choice = self.sessions.choose(peer);
+        if choice.report_no_context {
+            findings.push(f(
+                Kind::RouteMonitoringBeforePeerUp,
+                offset,
+                format!(
+                    "Route Monitoring for a peer with no Peer Up in this stream (capture started mid-session?); decoded with {}-octet AS from the A flag and no Add-Path",
+                    if choice.params.four_octet_as { 4 } else { 2 }
+                ),
+            ));
+        }
+        if let Some((flag4, open4)) = choice.report_width_mismatch {
+            findings.push(f(
+                Kind::AsWidthMismatch,
+                offset,
+                format!(
+                    "per-peer A flag says {}-octet AS but the OPENs negotiated {}-octet; the flag is used",
+                    if flag4 { 4 } else { 2 },
+                    if open4 { 4 } else { 2 }
+                ),
+            ));
+        }
+        let plan = update::plan(&upd, &choice.params, choice.how);
+        if let Some((pos, problem)) = &plan.attr_error {
+            findings.push(
+                f(
+                    Kind::MalformedAttribute,
+                    at(upd.attrs) + *pos as u64,
+                    format!(
+                        "path attributes do not frame: {problem} (RFC 7606: treat-as-withdraw)"
+                    ),
+                )
+                .with_raw(upd.attrs),
+            );
+        }
+        for (field, data) in plan.undecodable(&upd) {
+            findings.push(
+                f(
+                    Kind::UndecodableUpdate,
+                    at(data),
+                    format!(
+                        "{} ({} bytes) decodes neither with nor without Add-Path path identifiers; kept raw",
+                        field.name(),
+                        data.len()
+                    ),
+                )
+                .with_raw(data),
+            );
+        }
+        let fallback = plan
+            .fallbacks()
+            .next()
+            .map(|(field, how)| (field.name(), how.label()))
+            .or_else(|| {
+                plan.as_how
+                    .is_fallback()
+                    .then_some(("AS_PATH", plan.as_how.label()))
+            });
+        if let Some((field, label)) = fallback {
+            if self
+                .fallback_reported
+                .insert(crate::session::PeerKey::from(peer))
+            {
+                findings.push(f(
+                    Kind::DecodeFallback,
+                    offset,
+                    format!(
+                        "{field} did not decode as {} ({}); decoded as {label}. Reported once per peer; every route carries its label",
+                        choice.how.label(),
+                        describe_params(&choice.params),
+                    ),
+                ));
+            }
+        }
+        // Attribute values that do not decode (RFC 7606 territory).
+        for a in upd.attributes().map_while(Result::ok) {
+            let width = plan.four_octet_as;
+            if let Err(problem) = bgp::attr::decode(&a, width) {
+                findings.push(
+                    f(
+                        Kind::MalformedAttribute,
+                        at(a.value),
+                        format!(
+                            "{} (type {}): {problem}",
+                            codes::attribute_name(a.code),
+                            a.code
+                        ),
+                    )
+                    .with_raw(a.value),
+                );
+            }
+        }
+        Some((upd, plan))
+    }
+}
+
+fn describe_params(p: &update::DecodeParams) -> String {
+    let fams: Vec<String> = p
+        .add_path_families()
+        .iter()
+        .map(|(a, s)| codes::family_name(*a, *s))
+        .collect();
+    format!(
+        "{}-octet AS, Add-Path for {}",
+        if p.four_octet_as { 4 } else { 2 },
+        if fams.is_empty() {
+            "no family".to_string()
+        } else {
+            fams.join(", ")
+        }
+    )
+}
+
+fn check_pdu(
+    pdu: &BgpPdu<'_>,
+    raw: &[u8],
+    offset: u64,
+    what: &str,
+    f: &dyn Fn(Kind, u64, String) -> Finding,
+    findings: &mut Vec<Finding>,
+) {
+    if !pdu.marker_ok {
+        findings.push(f(
+            Kind::BadBgpMarker,
+            offset + crate::decode::offset_of(raw, pdu.raw) as u64,
+            format!("{what}: BGP marker is not all ones"),
+        ));
+    }
+}
+
+fn decode_open<'a>(
+    pdu: &BgpPdu<'a>,
+    raw: &'a [u8],
+    offset: u64,
+    what: &str,
+    f: &dyn Fn(Kind, u64, String) -> Finding,
+    findings: &mut Vec<Finding>,
+) -> Option<open::Open<'a>> {
+    check_pdu(pdu, raw, offset, what, f, findings);
+    if pdu.msg_type != bgp::TYPE_OPEN {
+        findings.push(f(
+            Kind::MalformedBgp,
+            offset + crate::decode::offset_of(raw, pdu.raw) as u64,
+            format!(
+                "{what}: BGP {} message instead of an OPEN",
+                codes::bgp_message_type_name(pdu.msg_type)
+            ),
+        ));
+        return None;
+    }
+    match bgp::decode_pdu(pdu) {
+        Ok(BgpMessage::Open(o)) => Some(o),
+        Ok(_) => None,
+        Err(e) => {
+            findings.push(
+                f(
+                    Kind::MalformedBgp,
+                    offset + crate::decode::offset_of(raw, e.at) as u64,
+                    format!("{what}: {}", e.problem),
+                )
+                .with_raw(pdu.raw),
+            );
+            None
+        }
+    }
+}
+
+fn malformed(offset: u64, raw: &[u8], m: &Malformed) -> Finding {
+    let msg_type = raw[5];
+    let peer = if codes::has_per_peer_header(msg_type) {
+        bmp::header::per_peer_header(&raw[6..]).ok().map(|(_, p)| p)
+    } else {
+        None
+    };
+    Finding::new(
+        Kind::MalformedMessage,
+        offset + m.offset as u64,
+        Some(msg_type),
+        format!(
+            "{} message at offset {offset} ({} bytes) does not decode: {}",
+            codes::message_type_name(msg_type),
+            raw.len(),
+            m.problem
+        ),
+    )
+    .with_peer(peer)
+    .with_raw(raw)
+}

@@ -1,0 +1,172 @@
+//! Helpers shared by the integration tests that run against real captures.
+//!
+//! The captures are not shipped with the repository: they live next to the crate in
+//! `../shared/captures` (see `SOURCES.md` there). Tests call [`captures_dir`] and return early
+//! when it gives `None`; CI sets `BMPCTL_REQUIRE_CAPTURES=1` so a missing folder fails instead.
+#![allow(dead_code)] // Not every test binary that declares `mod support;` uses every helper.
+
+pub mod netgauze;
+pub mod pcap;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::PathBuf;
+
+/// Env var that turns "captures folder missing" from a skip into a failure.
+pub const REQUIRE_CAPTURES_ENV: &str = "BMPCTL_REQUIRE_CAPTURES";
+
+/// The real-captures folder (`CARGO_MANIFEST_DIR/../shared/captures`) if it exists.
+///
+/// When it is absent, panics if `BMPCTL_REQUIRE_CAPTURES=1`, otherwise prints one line to
+/// stderr and returns `None` (the caller should return early: the test is skipped).
+pub fn captures_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var(REQUIRE_CAPTURES_ENV).is_ok_and(|v| v.trim() == "1") {
+        panic!(
+            "{REQUIRE_CAPTURES_ENV}=1 but the real captures folder {} does not exist; \
+             check out the shared captures next to the crate (../shared/captures) or unset {REQUIRE_CAPTURES_ENV}",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipping: ../shared/captures not found (real captures are not shipped with the repo)"
+    );
+    None
+}
+
+/// `bmpctl` binary built by cargo for this test run, with a stable environment
+/// (no colours, no terminal-width dependent wrapping).
+pub fn bmpctl() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("bmpctl");
+    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
+    cmd
+}
+
+/// Our JSON name for a BMP message type code (RFC 7854 section 4.1).
+pub fn bmp_type_name(msg_type: u8) -> &'static str {
+    match msg_type {
+        0 => "route_monitoring",
+        1 => "statistics_report",
+        2 => "peer_down",
+        3 => "peer_up",
+        4 => "initiation",
+        5 => "termination",
+        6 => "route_mirroring",
+        _ => "unknown",
+    }
+}
+
+/// One BMP message found by walking common headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BmpHeader {
+    /// Offset of the message's first byte in its stream.
+    pub offset: usize,
+    pub version: u8,
+    /// Total length from the common header (includes the 6 header bytes).
+    pub length: usize,
+    pub msg_type: u8,
+}
+
+/// Bytes left at the end of a stream that do not form a complete message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrailingPartial {
+    pub offset: usize,
+    /// Bytes present from `offset` to the end of the stream.
+    pub available: usize,
+    /// The common header of the partial message, when at least 6 bytes are present.
+    pub header: Option<BmpHeader>,
+}
+
+/// Result of walking a byte stream as consecutive BMP common headers.
+#[derive(Debug, Clone, Default)]
+pub struct BmpWalk {
+    pub messages: Vec<BmpHeader>,
+    pub partial: Option<TrailingPartial>,
+    /// Set when a header is not a plausible BMP common header (the walk stops there).
+    pub error: Option<String>,
+}
+
+impl BmpWalk {
+    /// Message count per type name (`route_monitoring`, `peer_up`, ...).
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for m in &self.messages {
+            *counts.entry(bmp_type_name(m.msg_type)).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Walk `bytes` as consecutive BMP messages: byte 0 version (3 or 4), bytes 1..5 big-endian
+/// length including the 6-byte common header, byte 5 type.
+pub fn walk_bmp(bytes: &[u8]) -> BmpWalk {
+    let mut walk = BmpWalk::default();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let rest = &bytes[offset..];
+        if rest.len() < 6 {
+            walk.partial = Some(TrailingPartial {
+                offset,
+                available: rest.len(),
+                header: None,
+            });
+            break;
+        }
+        let header = BmpHeader {
+            offset,
+            version: rest[0],
+            length: u32::from_be_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize,
+            msg_type: rest[5],
+        };
+        if !(header.version == 3 || header.version == 4) || header.length < 6 {
+            walk.error = Some(format!(
+                "offset {offset}: not a BMP common header (version {}, length {}, type {}); next bytes {}",
+                header.version,
+                header.length,
+                header.msg_type,
+                hex(&rest[..rest.len().min(16)])
+            ));
+            break;
+        }
+        if rest.len() < header.length {
+            walk.partial = Some(TrailingPartial {
+                offset,
+                available: rest.len(),
+                header: Some(header),
+            });
+            break;
+        }
+        walk.messages.push(header);
+        offset += header.length;
+    }
+    walk
+}
+
+/// Peer address from the per-peer header of a complete message (RFC 7854 4.2), the way
+/// NetGauze reports it: `None` for messages without a per-peer header and for Loc-RIB peers
+/// (RFC 9069: the address is zero there).
+pub fn per_peer_address(message: &[u8]) -> Option<String> {
+    let msg_type = *message.get(5)?;
+    if !matches!(msg_type, 0 | 1 | 2 | 3 | 6) {
+        return None;
+    }
+    let peer = message.get(6..6 + 42)?;
+    let (peer_type, flags) = (peer[0], peer[1]);
+    if peer_type == 3 {
+        return None;
+    }
+    let addr = &peer[10..26];
+    let ip = if flags & 0x80 != 0 {
+        IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(addr).ok()?))
+    } else {
+        IpAddr::V4(Ipv4Addr::new(addr[12], addr[13], addr[14], addr[15]))
+    };
+    Some(ip.to_string())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
