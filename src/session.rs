@@ -58,6 +58,8 @@ pub struct PeerContext {
     pub loc_rib: DecodeParams,
     /// Whether an A-flag disagreement was already reported.
     pub width_mismatch_reported: bool,
+    /// RIB views (a bit per `RibView`) whose Peer Up was seen: routers send one Peer Up per view.
+    pub views_up: u8,
 }
 
 fn sends(mode: u8) -> bool {
@@ -109,6 +111,7 @@ impl PeerContext {
             adj_rib_out: adj_out,
             loc_rib: loc,
             width_mismatch_reported: false,
+            views_up: 0,
         }
     }
 }
@@ -134,11 +137,17 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    /// Installs a peer's context from its Peer Up; returns true if one was already there.
-    pub fn peer_up(&mut self, peer: &PeerHeader, ctx: PeerContext) -> bool {
+    /// Installs a peer's context from its Peer Up; returns true if a Peer Up for the same RIB
+    /// view was already in force (routers send one Peer Up per view they monitor, so a Peer Up
+    /// for another view is not a duplicate).
+    pub fn peer_up(&mut self, peer: &PeerHeader, mut ctx: PeerContext) -> bool {
         let key = PeerKey::from(peer);
         self.without_context.remove(&key);
-        self.peers.insert(key, ctx).is_some()
+        let bit = 1u8 << (peer.rib() as u8);
+        let previous = self.peers.get(&key).map_or(0, |c| c.views_up);
+        ctx.views_up = previous | bit;
+        self.peers.insert(key, ctx);
+        previous & bit != 0
     }
 
     /// Drops a peer's context at its Peer Down; returns false if there was none.

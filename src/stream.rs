@@ -368,7 +368,11 @@ impl Lower<'_> {
             findings.push(f(
                 Kind::TrailingData,
                 at(rm.trailing),
-                format!("{} bytes after the BGP message", rm.trailing.len()),
+                format!(
+                    "{} bytes after the BGP message{}; kept as trailing_raw",
+                    rm.trailing.len(),
+                    tlv_hint(rm.trailing)
+                ),
             ));
         }
         if rm.pdu.msg_type != bgp::TYPE_UPDATE {
@@ -586,4 +590,27 @@ fn malformed(offset: u64, raw: &[u8], m: &Malformed) -> Finding {
     )
     .with_peer(peer)
     .with_raw(raw)
+}
+
+/// Describes trailing octets that frame as type-length-value elements (vendors append TLVs
+/// after the BGP PDU of a version 3 Route Monitoring).
+fn tlv_hint(mut b: &[u8]) -> String {
+    let mut tlvs = Vec::new();
+    while b.len() >= 4 {
+        let t = u16::from_be_bytes([b[0], b[1]]);
+        let len = u16::from_be_bytes([b[2], b[3]]) as usize;
+        if b.len() < 4 + len {
+            return String::new();
+        }
+        tlvs.push(format!("type {t} length {len}"));
+        b = &b[4 + len..];
+    }
+    if b.is_empty() && !tlvs.is_empty() {
+        format!(
+            " (they frame as TLVs: {}; a vendor extension?)",
+            tlvs.join(", ")
+        )
+    } else {
+        String::new()
+    }
 }

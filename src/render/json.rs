@@ -76,6 +76,9 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
                 o.insert("withdrawn".into(), json!([]));
                 o.insert("bgp_raw".into(), hex(rm.pdu.raw).into());
             }
+            if !rm.trailing.is_empty() {
+                o.insert("trailing_raw".into(), hex(rm.trailing).into());
+            }
             if !rm.tlvs.is_empty() {
                 let tlvs: Vec<Value> = rm
                     .tlvs
