@@ -455,11 +455,16 @@ impl Lower<'_> {
         let fallback = plan
             .fallbacks()
             .next()
-            .map(|(field, how)| (field.name(), how.label()))
+            .map(|(field, (afi, safi), how)| {
+                (
+                    format!("{} ({})", field.name(), codes::family_name(afi, safi)),
+                    how.label(),
+                )
+            })
             .or_else(|| {
                 plan.as_how
                     .is_fallback()
-                    .then_some(("AS_PATH", plan.as_how.label()))
+                    .then(|| ("AS_PATH".to_string(), plan.as_how.label()))
             });
         if let Some((field, label)) = fallback {
             if self

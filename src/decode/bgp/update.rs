@@ -331,17 +331,22 @@ impl<'a> Plan<'a> {
         [w, u, n, r].into_iter().flatten()
     }
 
-    /// Fields decoded by a fallback.
-    pub fn fallbacks(&self) -> impl Iterator<Item = (Field, How)> {
-        let w = Some((Field::Withdrawn, self.withdrawn));
-        let n = Some((Field::Nlri, self.nlri));
-        let r = self.mp_reach.map(|(_, f)| (Field::MpReach, f));
-        let u = self.mp_unreach.map(|(_, f)| (Field::MpUnreach, f));
+    /// Fields decoded by a fallback, with their family.
+    pub fn fallbacks(&self) -> impl Iterator<Item = (Field, (u16, u8), How)> {
+        let v4 = (AFI_IPV4, SAFI_UNICAST);
+        let w = Some((Field::Withdrawn, v4, self.withdrawn));
+        let n = Some((Field::Nlri, v4, self.nlri));
+        let r = self
+            .mp_reach
+            .map(|(mp, f)| (Field::MpReach, (mp.afi, mp.safi), f));
+        let u = self
+            .mp_unreach
+            .map(|(mp, f)| (Field::MpUnreach, (mp.afi, mp.safi), f));
         [w, u, n, r]
             .into_iter()
             .flatten()
-            .filter(|(_, f)| f.ok && f.how.is_fallback())
-            .map(|(field, f)| (field, f.how))
+            .filter(|(_, _, f)| f.ok && f.how.is_fallback())
+            .map(|(field, fam, f)| (field, fam, f.how))
     }
 
     /// Every route of the UPDATE, lazily and without allocating. Fields that did not decode
