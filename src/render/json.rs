@@ -501,7 +501,10 @@ fn attributes(u: &Update<'_>, plan: &Plan<'_>) -> Value {
     // RFC 6793 §4.2.3: AS4_PATH and AS4_AGGREGATOR only matter on a 2-octet session.
     if let Some(path) = as_path {
         let merged = match (&as4_path, plan.four_octet_as) {
-            (Some(p4), false) => attr::merge_as4_path(&path, p4),
+            (Some(p4), false) => {
+                o.insert("as_path_wire".into(), as_path_text(&path).into());
+                attr::merge_as4_path(&path, p4)
+            }
             _ => path,
         };
         o.insert("as_path".into(), as_path_text(&merged).into());

@@ -53,7 +53,10 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
         || "-".to_string(),
         |p| {
             if p.is_loc_rib() {
-                format!("loc-rib AS{} {}", p.asn, p.distinguisher_text())
+                match p.distinguisher {
+                    [0, 0, 0, 0, 0, 0, 0, 0] => format!("loc-rib AS{}", p.asn),
+                    _ => format!("loc-rib AS{} rd {}", p.asn, p.distinguisher_text()),
+                }
             } else {
                 format!("{} AS{}", p.address(), p.asn)
             }
@@ -155,7 +158,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 Reason::Tlvs(t) => {
                     for tlv in t {
                         detail.push_str(&format!(
-                            " {}={}",
+                            " {}=\"{}\"",
                             codes::peer_up_tlv_name(tlv.tlv_type),
                             for_terminal(&tlv.text())
                         ));
@@ -173,11 +176,8 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 detail.push_str(&format!(" hold {}", r.hold_time.min(s.hold_time)));
                 if verbose {
                     for (name, o) in [("sent", s), ("received", r)] {
-                        let caps: Vec<String> = o
-                            .capabilities
-                            .iter()
-                            .map(|c| codes::capability_name(c.code()).to_string())
-                            .collect();
+                        let caps: Vec<String> =
+                            o.capabilities.iter().map(capability_text).collect();
                         extra.push(format!(
                             "{name} OPEN: AS{} hold {} id {} caps {}",
                             o.asn(),
@@ -190,7 +190,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
             }
             for t in &up.information {
                 detail.push_str(&format!(
-                    " {}={}",
+                    " {}=\"{}\"",
                     codes::peer_up_tlv_name(t.tlv_type),
                     for_terminal(&t.text())
                 ));
@@ -298,4 +298,31 @@ pub fn finding(ctx: &StreamCtx<'_>, f: &Finding) -> String {
         f.offset,
         for_terminal(&f.detail)
     )
+}
+
+/// A capability in a few words: its name, with the families it applies to.
+fn capability_text(c: &crate::decode::bgp::open::Capability<'_>) -> String {
+    use crate::decode::bgp::open::Capability;
+    let name = codes::capability_name(c.code());
+    match c {
+        Capability::Multiprotocol { afi, safi } => {
+            format!("{name}({})", codes::family_name(*afi, *safi))
+        }
+        Capability::AddPath(v) => {
+            let fams: Vec<String> = v
+                .iter()
+                .map(|(a, s, m)| {
+                    format!(
+                        "{}:{}",
+                        codes::family_name(*a, *s),
+                        codes::add_path_mode_name(*m)
+                    )
+                })
+                .collect();
+            format!("{name}({})", fams.join(" "))
+        }
+        Capability::FourOctetAs(asn) => format!("{name}({asn})"),
+        Capability::Other { code, .. } => format!("capability_{code}"),
+        _ => name.to_string(),
+    }
 }

@@ -439,7 +439,15 @@ pub fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment>
             _ => out.push(seg.clone()),
         }
     }
-    out.extend(as4_path.iter().cloned());
+    for seg in as4_path {
+        match out.last_mut() {
+            // The kept surplus and AS4_PATH's first sequence were one sequence on the wire.
+            Some(last) if last.seg_type == 2 && seg.seg_type == 2 => {
+                last.asns.extend_from_slice(&seg.asns)
+            }
+            _ => out.push(seg.clone()),
+        }
+    }
     out
 }
 
@@ -460,7 +468,7 @@ mod tests {
         let as4 = [seq(&[4_200_000_001, 4_200_000_002])];
         assert_eq!(
             merge_as4_path(&as_path, &as4),
-            [seq(&[100, 200]), seq(&[4_200_000_001, 4_200_000_002])]
+            [seq(&[100, 200, 4_200_000_001, 4_200_000_002])]
         );
     }
 
