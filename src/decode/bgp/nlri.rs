@@ -204,14 +204,64 @@ impl<'a> NlriIter<'a> {
     }
 }
 
-/// Checks that `field` decodes completely into valid elements with these settings, and counts them.
-pub fn validate(field: &[u8], afi: u16, safi: u8, add_path: bool, max_labels: u8) -> Option<usize> {
-    let mut n = 0;
-    for item in NlriIter::new(field, afi, safi, add_path, max_labels) {
-        item.ok()?;
-        n += 1;
+/// How a field decodes with one interpretation: how many elements, and how many of them look
+/// like the product of a misparse (see [`suspicious`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validation {
+    /// Elements decoded.
+    pub elements: usize,
+    /// Elements that a router would not send.
+    pub suspicious: usize,
+}
+
+/// Whether a prefix looks like what a misparse produces rather than what a router sends: a
+/// length of 1-7 (IPv4) or 1-15 (IPv6), or host bits set beyond the length. Reading path IDs as
+/// prefixes (or the reverse) yields exactly these: `10.101.0.0/24` with path ID 16777221 read
+/// without Add-Path is `0.0.0.0/1`, `0.0.0.0/0`, `24.0.0.0/5`, `101.0.0.0/10`.
+pub fn suspicious(p: &Prefix) -> bool {
+    let short = if p.v6 { 1..=15 } else { 1..=7 };
+    if short.contains(&p.len) {
+        return true;
     }
-    Some(n)
+    let full = (p.len / 8) as usize;
+    let rem = p.len % 8;
+    let width = if p.v6 { 16 } else { 4 };
+    let partial = rem != 0 && p.addr[full] & (0xff >> rem) != 0;
+    partial
+        || p.addr[full + usize::from(rem != 0)..width]
+            .iter()
+            .any(|&b| b != 0)
+}
+
+/// Checks that `field` decodes completely into valid elements with these settings; counts them
+/// and the suspicious ones (a default route among other prefixes counts as suspicious too).
+pub fn validate(
+    field: &[u8],
+    afi: u16,
+    safi: u8,
+    add_path: bool,
+    max_labels: u8,
+) -> Option<Validation> {
+    let mut v = Validation {
+        elements: 0,
+        suspicious: 0,
+    };
+    let mut defaults = 0;
+    for item in NlriIter::new(field, afi, safi, add_path, max_labels) {
+        let n = item.ok()?;
+        v.elements += 1;
+        if let Some(p) = n.kind.prefix() {
+            if p.len == 0 {
+                defaults += 1;
+            } else if suspicious(&p) {
+                v.suspicious += 1;
+            }
+        }
+    }
+    if v.elements > 1 {
+        v.suspicious += defaults;
+    }
+    Some(v)
 }
 
 impl<'a> Iterator for NlriIter<'a> {
@@ -387,7 +437,7 @@ mod tests {
     #[test]
     fn ipv4_prefixes() {
         assert_eq!(
-            texts(&[24, 10, 101, 0, 0, 0, 32, 1, 2, 3, 4], 1, 1, false),
+            texts(&[24, 10, 101, 0, 0, 32, 1, 2, 3, 4], 1, 1, false),
             ["10.101.0.0/24", "0.0.0.0/0", "1.2.3.4/32"]
         );
     }
@@ -397,7 +447,13 @@ mod tests {
         // A path id with a non-zero leading octet fools byte-guessing decoders.
         let field = [0x01, 0x00, 0x00, 0x05, 24, 10, 101, 0];
         assert_eq!(texts(&field, 1, 1, true), ["10.101.0.0/24 #16777221"]);
-        assert_eq!(validate(&field, 1, 1, false, 1), None);
+        // Read without Add-Path the same octets frame as 0.0.0.0/1, 0.0.0.0/0, 24.0.0.0/5 and
+        // 101.0.0.0/10: valid framing, but /1, /5 and a default route among other prefixes
+        // are not what a router sends.
+        let misread = validate(&field, 1, 1, false, 1).unwrap();
+        assert_eq!(misread.elements, 4);
+        assert_eq!(misread.suspicious, 3);
+        assert_eq!(validate(&field, 1, 1, true, 1).unwrap().suspicious, 0);
     }
 
     #[test]

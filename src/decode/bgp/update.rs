@@ -218,15 +218,23 @@ fn plan_field(
     base: How,
     max_labels: u8,
 ) -> FieldPlan {
-    if field.is_empty() || nlri::validate(field, afi, safi, negotiated, max_labels).is_some() {
-        return FieldPlan {
-            add_path: negotiated,
-            how: base,
-            ok: true,
-        };
+    let as_negotiated = FieldPlan {
+        add_path: negotiated,
+        how: base,
+        ok: true,
+    };
+    if field.is_empty() {
+        return as_negotiated;
+    }
+    let first = nlri::validate(field, afi, safi, negotiated, max_labels);
+    if first.is_some_and(|v| v.suspicious == 0) {
+        return as_negotiated;
     }
     let toggled = !negotiated;
-    if nlri::validate(field, afi, safi, toggled, max_labels).is_some() {
+    let second = nlri::validate(field, afi, safi, toggled, max_labels);
+    // The alternative must decode exactly; when the first reading also framed, it must
+    // moreover be free of suspicious elements while the first was not.
+    if second.is_some_and(|v| first.is_none() || v.suspicious == 0) {
         return FieldPlan {
             add_path: toggled,
             how: if toggled {
@@ -238,9 +246,8 @@ fn plan_field(
         };
     }
     FieldPlan {
-        add_path: negotiated,
-        how: base,
-        ok: false,
+        ok: first.is_some(),
+        ..as_negotiated
     }
 }
 
