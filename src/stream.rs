@@ -485,7 +485,7 @@ impl Lower<'_> {
         // Attribute values that do not decode (RFC 7606 territory).
         for a in upd.attributes().map_while(Result::ok) {
             let width = plan.four_octet_as;
-            if let Err(problem) = bgp::attr::decode(&a, width) {
+            if let Err(problem) = bgp::attr::check(&a, width) {
                 findings.push(
                     f(
                         Kind::MalformedAttribute,

@@ -340,6 +340,42 @@ pub fn decode<'a>(attr: &RawAttr<'a>, four_octet: bool) -> Result<AttrValue<'a>,
     })
 }
 
+/// Checks an attribute value the way [`decode`] would, without building the value (no
+/// allocation): the check on the counting path.
+pub fn check(attr: &RawAttr<'_>, four_octet: bool) -> Result<(), Problem> {
+    let len = attr.value.len();
+    let multiple = |unit: usize, what: &'static str| {
+        if len % unit == 0 {
+            Ok(())
+        } else {
+            Err(bad_len(what, len))
+        }
+    };
+    match attr.code {
+        AS_PATH | AS4_PATH => {
+            let four = four_octet || attr.code == AS4_PATH;
+            if as_path_fits(attr.value, four) {
+                Ok(())
+            } else {
+                Err(Problem::Invalid {
+                    what: if attr.code == AS_PATH {
+                        "AS_PATH segments"
+                    } else {
+                        "AS4_PATH segments"
+                    },
+                    value: len as u64,
+                })
+            }
+        }
+        COMMUNITIES => multiple(4, "COMMUNITIES length"),
+        CLUSTER_LIST => multiple(4, "CLUSTER_LIST length"),
+        EXTENDED_COMMUNITIES => multiple(8, "EXTENDED_COMMUNITIES length"),
+        LARGE_COMMUNITIES => multiple(12, "LARGE_COMMUNITY length"),
+        // The remaining decoders build nothing on the heap.
+        _ => decode(attr, four_octet).map(|_| ()),
+    }
+}
+
 /// Parses an MP_REACH_NLRI value.
 pub fn parse_mp_reach(v: &[u8]) -> Result<MpReach<'_>, Problem> {
     if v.len() < 5 {
