@@ -1,7 +1,9 @@
 //! Renderers: the message log as text for people or NDJSON for programs. Only this module and
 //! [`crate::app`] write output.
 
+pub mod attrs;
 pub mod json;
+pub mod route;
 pub mod sanitize;
 pub mod text;
 

@@ -27,7 +27,7 @@ fn time_text(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> String {
 }
 
 fn route_text(r: &Route<'_>) -> String {
-    let v = json::route(r);
+    let v = super::route::route(r);
     let mut s = match v.get("prefix").and_then(Value::as_str) {
         Some(p) => p.to_string(),
         None => format!(
