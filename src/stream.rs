@@ -26,6 +26,9 @@ pub struct Decoded<'a> {
     pub update: Option<(Update<'a>, Plan<'a>)>,
     /// For Peer Up: both OPENs decoded (sent, received), when they parse.
     pub opens: Option<(open::Open<'a>, open::Open<'a>)>,
+    /// For Route Mirroring: the mirrored UPDATEs (with the index of their TLV), decoded with the
+    /// peer's Adj-RIB-In context.
+    pub mirrored: Vec<(usize, Update<'a>, Plan<'a>)>,
 }
 
 /// What a stream yields. Events are handed to the sink by value and never stored, so the
@@ -204,6 +207,7 @@ impl Lower<'_> {
         }
         let mut update_plan = None;
         let mut opens = None;
+        let mut mirrored = Vec::new();
         match &msg.body {
             Body::Initiation(tlvs) => {
                 for t in tlvs {
@@ -313,10 +317,31 @@ impl Lower<'_> {
                 update_plan = self.route_monitoring(p, rm, raw, offset, &f, &mut findings);
             }
             Body::RouteMirroring(tlvs) => {
-                for t in tlvs.iter().filter(|t| t.tlv_type == 0) {
+                for (index, t) in tlvs.iter().enumerate().filter(|(_, t)| t.tlv_type == 0) {
                     match bgp::split_pdu(t.value) {
                         Ok((_, pdu)) => {
-                            check_pdu(&pdu, raw, offset, "mirrored BGP message", &f, &mut findings)
+                            check_pdu(&pdu, raw, offset, "mirrored BGP message", &f, &mut findings);
+                            if let (Some(p), bgp::TYPE_UPDATE) = (peer.as_ref(), pdu.msg_type) {
+                                // Mirrored messages are what the peer sent: Adj-RIB-In context.
+                                match update::parse(pdu.body) {
+                                    Ok(u) => {
+                                        let choice = self.sessions.choose(p);
+                                        mirrored.push((
+                                            index,
+                                            u,
+                                            update::plan(&u, &choice.params, choice.how),
+                                        ));
+                                    }
+                                    Err(e) => findings.push(
+                                        f(
+                                            Kind::MalformedBgp,
+                                            offset + crate::decode::offset_of(raw, e.at) as u64,
+                                            format!("mirrored UPDATE: {}", e.problem),
+                                        )
+                                        .with_raw(pdu.raw),
+                                    ),
+                                }
+                            }
                         }
                         Err(e) => {
                             let e = crate::decode::unwrap_err(e);
@@ -339,6 +364,7 @@ impl Lower<'_> {
                 msg,
                 update: update_plan,
                 opens,
+                mirrored,
             }),
         );
         for fnd in findings {
@@ -403,14 +429,39 @@ impl Lower<'_> {
                 return None;
             }
         };
-        let choice = self.sessions.choose(peer);
+        let mut choice = self.sessions.choose(peer);
+        // A BMPv4 Stateless Parsing TLV says how to decode this very message: the monitored
+        // router's Add-Path value towards the peer (receive: Adj-RIB-In carries path IDs; send:
+        // Adj-RIB-Out does; Loc-RIB: either).
+        let mut params = choice.params;
+        let stateless = bmp::v4::stateless(&rm.tlvs, |afi, safi, mode| {
+            let on = if peer.is_loc_rib() {
+                mode != 0
+            } else if peer.adj_rib_out() {
+                mode & 2 != 0
+            } else {
+                mode & 1 != 0
+            };
+            params = if on {
+                params.with_add_path(afi, safi)
+            } else {
+                params.without_add_path(afi, safi)
+            };
+        });
+        if stateless.present {
+            params.four_octet_as |= stateless.four_octet_as;
+            choice.params = params;
+            choice.how = update::How::Stateless;
+            choice.report_no_context = false;
+        }
         if choice.report_no_context {
             findings.push(f(
                 Kind::RouteMonitoringBeforePeerUp,
                 offset,
                 format!(
-                    "Route Monitoring for a peer with no Peer Up in this stream (capture started mid-session?); decoded with {}-octet AS from the A flag and no Add-Path",
-                    if choice.params.four_octet_as { 4 } else { 2 }
+                    "Route Monitoring for a peer with no Peer Up in this stream (capture started mid-session?); decoded with {}-octet AS ({}) and no Add-Path",
+                    if choice.params.four_octet_as { 4 } else { 2 },
+                    if peer.is_loc_rib() { "Loc-RIB is always 4-octet" } else { "from the A flag" }
                 ),
             ));
         }

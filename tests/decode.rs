@@ -528,7 +528,8 @@ fn bmpv4_route_monitoring_with_bgp_pdu_tlv() {
     assert_eq!(ann[1]["prefix"], "10.2.2.0/24");
     assert_eq!(
         m["tlvs"],
-        json!([{"type": 3, "name": "vrf_table_name", "index": 1, "value": hx(b"blue")}])
+        json!([{"type": 3, "name": "vrf_table_name", "index": 1, "value": hx(b"blue"),
+                "vrf_table_name": "blue"}])
     );
     match &evs[0] {
         Ev::Msg { version, .. } => assert_eq!(*version, 4),

@@ -4,14 +4,15 @@
 use serde_json::{Map, Value, json};
 
 use super::StreamCtx;
-use crate::decode::bgp::open::{Capability, Open};
+use crate::decode::bgp::open::{self, Capability, Open};
 use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu};
-use crate::decode::bmp::Body;
 use crate::decode::bmp::header::PeerHeader;
 use crate::decode::bmp::info::InfoTlv;
 use crate::decode::bmp::peer_down::Reason;
+use crate::decode::bmp::route_monitoring::IndexedTlv;
 use crate::decode::bmp::stats::StatValue;
+use crate::decode::bmp::{Body, v4};
 use crate::decode::codes;
 use crate::decode::hex;
 use crate::decode::time::rfc3339_micros;
@@ -78,14 +79,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
                 o.insert("trailing_raw".into(), hex(rm.trailing).into());
             }
             if !rm.tlvs.is_empty() {
-                let tlvs: Vec<Value> = rm
-                    .tlvs
-                    .iter()
-                    .map(|t| {
-                        json!({"type": t.tlv_type, "name": codes::v4_tlv_name(t.tlv_type),
-                               "index": t.index, "value": hex(t.value)})
-                    })
-                    .collect();
+                let tlvs: Vec<Value> = rm.tlvs.iter().map(v4_tlv).collect();
                 o.insert("tlvs".into(), tlvs.into());
             }
         }
@@ -162,11 +156,22 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
         Body::RouteMirroring(tlvs) => {
             let v: Vec<Value> = tlvs
                 .iter()
-                .map(|t| {
+                .enumerate()
+                .map(|(i, t)| {
                     let mut e =
                         json!({"type": t.tlv_type, "name": codes::mirroring_tlv_name(t.tlv_type)});
                     match t.tlv_type {
-                        0 => e["bgp"] = bgp_pdu_bytes(t.value),
+                        0 => {
+                            let mut bgp = bgp_pdu_bytes(t.value);
+                            if let Some((_, u, plan)) = d.mirrored.iter().find(|(n, ..)| *n == i) {
+                                let mut routes = Map::new();
+                                route_monitoring(&mut routes, u, plan);
+                                for (k, val) in routes {
+                                    bgp[k] = val;
+                                }
+                            }
+                            e["bgp"] = bgp;
+                        }
                         1 if t.value.len() == 2 => {
                             let c = u16::from_be_bytes([t.value[0], t.value[1]]);
                             e["code"] = c.into();
@@ -185,6 +190,44 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
         }
     }
     Value::Object(o)
+}
+
+/// A BMPv4 Route Monitoring TLV, decoded where its type is known.
+fn v4_tlv(t: &IndexedTlv<'_>) -> Value {
+    let mut v = json!({"type": t.tlv_type, "name": codes::v4_tlv_name(t.tlv_type),
+                       "index": t.index, "value": hex(t.value)});
+    match t.tlv_type {
+        v4::TLV_STATELESS_PARSING => {
+            v["capabilities"] = v4::stateless_capabilities(t.value)
+                .map(|(code, value)| capability(&open::capability(code, value)))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        v4::TLV_GROUP => {
+            v["group_indexes"] = t
+                .value
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        v4::TLV_VRF_TABLE_NAME => {
+            v["vrf_table_name"] = String::from_utf8_lossy(t.value).into_owned().into();
+        }
+        v4::TLV_PATH_STATUS if t.value.len() >= 4 => {
+            let b = t.value;
+            let status = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            let (names, unknown) = v4::path_status_names(status);
+            let mut ps = json!({"status": status, "names": names, "unknown_bits": unknown});
+            if b.len() >= 6 {
+                let code = u16::from_be_bytes([b[4], b[5]]);
+                ps["reason"] = json!({"code": code, "name": v4::path_status_reason_name(code)});
+            }
+            v["path_status"] = ps;
+        }
+        _ => {}
+    }
+    v
 }
 
 fn info_tlvs(tlvs: &[InfoTlv<'_>], name: fn(u16) -> &'static str) -> Value {

@@ -219,17 +219,26 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
         Body::RouteMirroring(tlvs) => {
             let parts: Vec<String> = tlvs
                 .iter()
-                .map(|t| match t.tlv_type {
+                .enumerate()
+                .map(|(i, t)| match t.tlv_type {
                     1 if t.value.len() == 2 => {
                         let c = u16::from_be_bytes([t.value[0], t.value[1]]);
                         format!("info: {}", codes::mirroring_info_name(c))
                     }
-                    0 => format!(
-                        "BGP {}",
-                        t.value
+                    0 => {
+                        let kind = t
+                            .value
                             .get(18)
-                            .map_or("message", |&ty| codes::bgp_message_type_name(ty))
-                    ),
+                            .map_or("message", |&ty| codes::bgp_message_type_name(ty));
+                        match d.mirrored.iter().find(|(n, ..)| *n == i) {
+                            Some((_, u, plan)) => {
+                                let (w, a): (Vec<_>, Vec<_>) =
+                                    plan.routes(u).partition(|r| r.withdrawn);
+                                format!("BGP {kind} +{} -{}", a.len(), w.len())
+                            }
+                            None => format!("BGP {kind}"),
+                        }
+                    }
                     other => format!("TLV {other}"),
                 })
                 .collect();

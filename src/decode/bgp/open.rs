@@ -226,7 +226,7 @@ fn parse_capabilities<'a>(
 }
 
 /// Decodes one capability value; a value that does not fit its code's layout is kept raw.
-fn capability(code: u8, value: &[u8]) -> Capability<'_> {
+pub fn capability(code: u8, value: &[u8]) -> Capability<'_> {
     let raw = Capability::Other { code, value };
     let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
     match code {

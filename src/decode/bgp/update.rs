@@ -106,6 +106,16 @@ impl DecodeParams {
         self
     }
 
+    /// Removes a family from those with path identifiers.
+    pub fn without_add_path(mut self, afi: u16, safi: u8) -> Self {
+        let n = self.add_path_len as usize;
+        if let Some(i) = self.add_path[..n].iter().position(|&f| f == (afi, safi)) {
+            self.add_path.copy_within(i + 1..n, i);
+            self.add_path_len -= 1;
+        }
+        self
+    }
+
     /// Whether NLRI of this family carry path identifiers.
     pub fn add_path(&self, afi: u16, safi: u8) -> bool {
         self.add_path[..self.add_path_len as usize].contains(&(afi, safi))
@@ -124,6 +134,8 @@ pub enum How {
     Negotiated,
     /// With the documented default, because no Peer Up was seen for the peer.
     Assumed,
+    /// As a BMPv4 Stateless Parsing TLV in the message says.
+    Stateless,
     /// Fallback: path identifiers read although the context says none.
     FallbackAddPath,
     /// Fallback: no path identifiers although the context says Add-Path.
@@ -140,6 +152,7 @@ impl How {
         match self {
             How::Negotiated => "negotiated",
             How::Assumed => "assumed",
+            How::Stateless => "stateless",
             How::FallbackAddPath => "fallback:add_path",
             How::FallbackNoAddPath => "fallback:no_add_path",
             How::FallbackAs2 => "fallback:2_octet_as",
@@ -149,7 +162,7 @@ impl How {
 
     /// Whether this is a fallback.
     pub fn is_fallback(self) -> bool {
-        !matches!(self, How::Negotiated | How::Assumed)
+        !matches!(self, How::Negotiated | How::Assumed | How::Stateless)
     }
 }
 

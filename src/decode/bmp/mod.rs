@@ -8,6 +8,7 @@ pub mod peer_down;
 pub mod peer_up;
 pub mod route_monitoring;
 pub mod stats;
+pub mod v4;
 
 use header::{COMMON_HEADER_LEN, CommonHeader, PeerHeader};
 
