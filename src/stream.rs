@@ -542,9 +542,10 @@ impl Lower<'_> {
                         Kind::MalformedAttribute,
                         at(a.value),
                         format!(
-                            "{} (type {}): {problem}",
+                            "{} (type {}): {problem}; RFC 7606: {}",
                             codes::attribute_name(a.code),
-                            a.code
+                            a.code,
+                            bgp::attr::rfc7606_action(a.code).name()
                         ),
                     )
                     .with_raw(a.value),

@@ -774,7 +774,8 @@ fn update_all_attributes_four_octet_session() {
     );
     assert_eq!(a["originator_id"], "10.0.0.5");
     assert_eq!(a["cluster_list"], json!(["10.0.0.6", "10.0.0.7"]));
-    assert_eq!(a["extended_communities"], json!([hx(&ext)]));
+    assert_eq!(a["extended_communities"][0]["raw"], hx(&ext));
+    assert_eq!(a["extended_communities"][0]["type"], "route_target");
     assert_eq!(a["large_communities"], json!(["4200000000:1:2"]));
     assert_eq!(
         a["other"],

@@ -27,18 +27,7 @@ fn time_text(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> String {
 }
 
 fn route_text(r: &Route<'_>) -> String {
-    let v = super::route::route(r);
-    let mut s = match v.get("prefix").and_then(Value::as_str) {
-        Some(p) => p.to_string(),
-        None => format!(
-            "[{} {}]",
-            codes::family_name(r.afi, r.safi),
-            v.get("raw").and_then(Value::as_str).unwrap_or("")
-        ),
-    };
-    if let Some(rd) = v.get("rd").and_then(Value::as_str) {
-        s = format!("[{rd}]{s}");
-    }
+    let mut s = super::route::short_text(r);
     if let Some(id) = r.nlri.path_id {
         s.push_str(&format!("#{id}"));
     }
@@ -282,6 +271,16 @@ fn kind_colored(kind: &str) -> colored::ColoredString {
 fn compact(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        // Lists of decoded values (extended communities, ...) read best as their text forms.
+        Value::Array(items) if items.iter().all(|i| i.get("text").is_some()) => items
+            .iter()
+            .map(|i| {
+                i["text"]
+                    .as_str()
+                    .map_or_else(|| i["text"].to_string(), str::to_string)
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
         other => other.to_string(),
     }
 }

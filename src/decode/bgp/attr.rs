@@ -1,9 +1,13 @@
-//! Path attributes (RFC 4271 §4.3 and §5, RFC 4760, RFC 6793, RFC 1997, RFC 8092, RFC 4456).
+//! Path attributes (RFC 4271 §4.3 and §5, RFC 4760, RFC 6793, RFC 1997, RFC 8092, RFC 4456,
+//! RFC 4360, RFC 5701, RFC 6514, RFC 7311, RFC 8669, RFC 9252, RFC 9234).
 //! Attribute framing is checked by [`AttrIter`]; each value is decoded by [`decode`], which keeps
 //! unknown attributes raw and reports malformed ones (RFC 7606) as a problem, not a failure.
+//! [`rfc7606_action`] says what a BGP speaker would do with a malformed attribute.
 
 use std::net::Ipv4Addr;
 
+use super::pmsi::{self, PmsiTunnel};
+use super::prefix_sid;
 use crate::decode::{DecodeError, Problem};
 
 /// Attribute flag: optional.
@@ -45,8 +49,28 @@ pub const EXTENDED_COMMUNITIES: u8 = 16;
 pub const AS4_PATH: u8 = 17;
 /// AS4_AGGREGATOR.
 pub const AS4_AGGREGATOR: u8 = 18;
+/// PMSI_TUNNEL (RFC 6514).
+pub const PMSI_TUNNEL: u8 = 22;
+/// TUNNEL_ENCAPSULATION (RFC 9012); kept raw.
+pub const TUNNEL_ENCAPSULATION: u8 = 23;
+/// Traffic Engineering (RFC 5543); kept raw.
+pub const TRAFFIC_ENGINEERING: u8 = 24;
+/// IPv6 Address Specific Extended Community (RFC 5701).
+pub const IPV6_EXTENDED_COMMUNITIES: u8 = 25;
+/// AIGP (RFC 7311).
+pub const AIGP: u8 = 26;
+/// BGP-LS attribute (RFC 9552); kept raw.
+pub const BGP_LS: u8 = 29;
 /// LARGE_COMMUNITY.
 pub const LARGE_COMMUNITIES: u8 = 32;
+/// BGPsec_PATH (RFC 8205); kept raw.
+pub const BGPSEC_PATH: u8 = 33;
+/// Only to Customer (RFC 9234).
+pub const OTC: u8 = 35;
+/// BGP Prefix-SID (RFC 8669, RFC 9252).
+pub const PREFIX_SID: u8 = 40;
+/// ATTR_SET (RFC 6368); kept raw.
+pub const ATTR_SET: u8 = 128;
 
 /// AS_TRANS (RFC 6793).
 pub const AS_TRANS: u32 = 23456;
@@ -204,10 +228,148 @@ pub enum AttrValue<'a> {
     },
     /// LARGE_COMMUNITY.
     LargeCommunities(Vec<(u32, u32, u32)>),
-    /// EXTENDED_COMMUNITIES: 8-octet values, kept as octets.
+    /// EXTENDED_COMMUNITIES: 8-octet values, kept as octets (named by
+    /// [`super::ext_community::describe`]).
     ExtendedCommunities(Vec<[u8; 8]>),
+    /// IPv6 Address Specific Extended Communities: 20-octet values (named by
+    /// [`super::ext_community::describe_v6`]).
+    Ipv6ExtendedCommunities(Vec<[u8; 20]>),
+    /// AIGP: its TLVs, checked.
+    Aigp(Aigp<'a>),
+    /// OTC: the ASN.
+    Otc(u32),
+    /// PMSI_TUNNEL.
+    PmsiTunnel(PmsiTunnel<'a>),
+    /// BGP Prefix-SID: the value, checked at every level; walk it with
+    /// [`prefix_sid::tlvs`].
+    PrefixSid(&'a [u8]),
+    /// BGP-LS attribute, raw.
+    BgpLs(&'a [u8]),
+    /// ATTR_SET, raw: origin AS (4 octets) and path attributes that frame.
+    AttrSet(&'a [u8]),
     /// Any other attribute, kept raw.
     Other(&'a [u8]),
+}
+
+/// AIGP TLV type 1: the accumulated IGP metric.
+pub const AIGP_TLV_METRIC: u8 = 1;
+
+/// An AIGP value (RFC 7311 §3): TLVs of type (1 octet) and length (2 octets, counting the
+/// 3-octet header); type 1 is the AIGP metric (8 octets, so length 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Aigp<'a> {
+    value: &'a [u8],
+}
+
+impl<'a> Aigp<'a> {
+    /// Checks the TLVs of an AIGP value.
+    pub fn parse(value: &'a [u8]) -> Result<Self, Problem> {
+        let mut rest = value;
+        while !rest.is_empty() {
+            if rest.len() < 3 {
+                return Err(Problem::Truncated {
+                    what: "AIGP TLV header",
+                    needed: 3,
+                    available: rest.len(),
+                });
+            }
+            let len = u16::from_be_bytes([rest[1], rest[2]]) as usize;
+            if len < 3 || len > rest.len() || (rest[0] == AIGP_TLV_METRIC && len != 11) {
+                return Err(bad_len("AIGP TLV length", len));
+            }
+            rest = &rest[len..];
+        }
+        Ok(Aigp { value })
+    }
+
+    /// The TLVs as (type, value).
+    pub fn tlvs(&self) -> impl Iterator<Item = (u8, &'a [u8])> {
+        let mut rest = self.value;
+        std::iter::from_fn(move || {
+            if rest.len() < 3 {
+                return None;
+            }
+            let len = u16::from_be_bytes([rest[1], rest[2]]) as usize;
+            let item = (rest[0], rest.get(3..len)?);
+            rest = &rest[len..];
+            Some(item)
+        })
+    }
+
+    /// The AIGP metric (first type 1 TLV).
+    pub fn metric(&self) -> Option<u64> {
+        self.tlvs()
+            .find(|(t, _)| *t == AIGP_TLV_METRIC)
+            .map(|(_, v)| {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(v);
+                u64::from_be_bytes(a)
+            })
+    }
+}
+
+/// What RFC 7606 has a BGP speaker do with an UPDATE carrying a malformed attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rfc7606Action {
+    /// The routes of the UPDATE are treated as withdrawn (RFC 7606 §2).
+    TreatAsWithdraw,
+    /// The attribute is discarded and the UPDATE otherwise processed (RFC 7606 §2).
+    AttributeDiscard,
+    /// Only a session reset (or AFI/SAFI disable) would do (RFC 7606 §2, §5.3).
+    SessionReset,
+}
+
+impl Rfc7606Action {
+    /// The action's name as the findings print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rfc7606Action::TreatAsWithdraw => "treat-as-withdraw",
+            Rfc7606Action::AttributeDiscard => "attribute-discard",
+            Rfc7606Action::SessionReset => "session-reset would be needed",
+        }
+    }
+}
+
+/// The RFC 7606 action for a malformed attribute of type `code`:
+///
+/// - treat-as-withdraw: ORIGIN (§7.1), AS_PATH (§7.2), NEXT_HOP (§7.3), MULTI_EXIT_DISC (§7.4),
+///   LOCAL_PREF (§7.5; that is the iBGP case, from an eBGP peer the attribute would just be
+///   discarded, which the attribute type alone cannot tell), COMMUNITIES (§7.8),
+///   ORIGINATOR_ID (§7.9), CLUSTER_LIST (§7.10), and, also in §7, the Traffic Engineering
+///   attribute (RFC 5543), EXTENDED_COMMUNITIES, IPv6 address specific extended communities
+///   and ATTR_SET; LARGE_COMMUNITY (RFC 8092 §6), OTC (RFC 9234 §5), and the attributes
+///   with no error handling of their own that affect forwarding (RFC 7606 §2 forbids attribute
+///   discard for those): PMSI_TUNNEL, TUNNEL_ENCAPSULATION, BGPsec_PATH.
+/// - attribute discard: ATOMIC_AGGREGATE (§7.6), AGGREGATOR (§7.7), AS4_PATH and
+///   AS4_AGGREGATOR (RFC 6793 §6), AIGP (RFC 7311 §3.1), BGP-LS (RFC 9552 §8.2.2), Prefix-SID
+///   (RFC 8669 §6), and any attribute type this decoder does not know.
+/// - session reset: MP_REACH_NLRI and MP_UNREACH_NLRI. RFC 7606 §7.11 and §5.3 allow
+///   treat-as-withdraw when the NLRI can still be located and the AFI/SAFI determined; a
+///   length problem in these attributes usually means they cannot, so this keeps it simple
+///   and reports the worst case.
+pub fn rfc7606_action(code: u8) -> Rfc7606Action {
+    use Rfc7606Action::*;
+    match code {
+        ORIGIN
+        | AS_PATH
+        | NEXT_HOP
+        | MED
+        | LOCAL_PREF
+        | COMMUNITIES
+        | ORIGINATOR_ID
+        | CLUSTER_LIST
+        | EXTENDED_COMMUNITIES
+        | IPV6_EXTENDED_COMMUNITIES
+        | LARGE_COMMUNITIES
+        | OTC
+        | PMSI_TUNNEL
+        | TUNNEL_ENCAPSULATION
+        | TRAFFIC_ENGINEERING
+        | BGPSEC_PATH
+        | ATTR_SET => TreatAsWithdraw,
+        MP_REACH | MP_UNREACH => SessionReset,
+        _ => AttributeDiscard,
+    }
 }
 
 fn be32(b: &[u8]) -> u32 {
@@ -336,6 +498,39 @@ pub fn decode<'a>(attr: &RawAttr<'a>, four_octet: bool) -> Result<AttrValue<'a>,
                 .collect(),
         ),
         LARGE_COMMUNITIES => return Err(bad_len("LARGE_COMMUNITY length", len)),
+        IPV6_EXTENDED_COMMUNITIES if len % 20 == 0 => AttrValue::Ipv6ExtendedCommunities(
+            v.chunks_exact(20)
+                .map(|c| {
+                    let mut a = [0u8; 20];
+                    a.copy_from_slice(c);
+                    a
+                })
+                .collect(),
+        ),
+        IPV6_EXTENDED_COMMUNITIES => {
+            return Err(bad_len(
+                "IPv6 address specific extended communities length",
+                len,
+            ));
+        }
+        AIGP => AttrValue::Aigp(Aigp::parse(v)?),
+        OTC if len == 4 => AttrValue::Otc(be32(v)),
+        OTC => return Err(bad_len("OTC length", len)),
+        PMSI_TUNNEL => AttrValue::PmsiTunnel(pmsi::parse(v)?),
+        PREFIX_SID => {
+            prefix_sid::check(v)?;
+            AttrValue::PrefixSid(v)
+        }
+        BGP_LS => AttrValue::BgpLs(v),
+        ATTR_SET => {
+            if len < 4 {
+                return Err(bad_len("ATTR_SET length", len));
+            }
+            if let Some(Err(e)) = AttrIter::new(&v[4..]).find(Result::is_err) {
+                return Err(e.problem);
+            }
+            AttrValue::AttrSet(v)
+        }
         _ => AttrValue::Other(v),
     })
 }
@@ -371,6 +566,9 @@ pub fn check(attr: &RawAttr<'_>, four_octet: bool) -> Result<(), Problem> {
         CLUSTER_LIST => multiple(4, "CLUSTER_LIST length"),
         EXTENDED_COMMUNITIES => multiple(8, "EXTENDED_COMMUNITIES length"),
         LARGE_COMMUNITIES => multiple(12, "LARGE_COMMUNITY length"),
+        IPV6_EXTENDED_COMMUNITIES => {
+            multiple(20, "IPv6 address specific extended communities length")
+        }
         // The remaining decoders build nothing on the heap.
         _ => decode(attr, four_octet).map(|_| ()),
     }

@@ -1,9 +1,16 @@
 //! BGP messages as carried inside BMP: the 19-octet header and one module per message type.
 
 pub mod attr;
+pub mod bgpls;
+pub mod evpn;
+pub mod ext_community;
+pub mod flowspec;
 pub mod nlri;
 pub mod notification;
 pub mod open;
+pub mod pmsi;
+pub mod prefix_sid;
+pub mod rtc;
 pub mod update;
 
 use super::{DecodeError, PResult, Problem, fail, take_n, u8_, u16_};

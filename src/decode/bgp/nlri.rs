@@ -1,6 +1,10 @@
 //! NLRI encodings (RFC 4271 §4.3, RFC 4760, RFC 7911 path identifiers, RFC 8277 labels,
-//! RFC 4364 VPN, RFC 7432 EVPN route framing). The iterator borrows the field and allocates
-//! nothing; it yields `Result` and stops for good after the first error.
+//! RFC 4364 VPN, RFC 7432 EVPN, RFC 6514 MCAST-VPN route framing, RFC 4684 RT-constraint,
+//! RFC 8955/8956 FlowSpec, RFC 7752 BGP-LS). The iterator borrows the field and allocates
+//! nothing; it yields `Result` and stops for good after the first error. The contents of
+//! EVPN, FlowSpec and BGP-LS elements are decoded on demand by [`super::evpn`],
+//! [`super::flowspec`] and [`super::bgpls`] (also allocation-free); [`validate`] runs those
+//! decoders so that an interpretation whose elements do not decode is rejected.
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -17,8 +21,22 @@ pub const AFI_L2VPN: u16 = 25;
 pub const SAFI_UNICAST: u8 = 1;
 /// SAFI multicast.
 pub const SAFI_MULTICAST: u8 = 2;
+/// AFI BGP-LS (RFC 7752).
+pub const AFI_BGP_LS: u16 = 16388;
 /// SAFI labeled unicast.
 pub const SAFI_LABELED: u8 = 4;
+/// SAFI MCAST-VPN (RFC 6514).
+pub const SAFI_MCAST_VPN: u8 = 5;
+/// SAFI BGP-LS.
+pub const SAFI_BGP_LS: u8 = 71;
+/// SAFI BGP-LS VPN.
+pub const SAFI_BGP_LS_VPN: u8 = 72;
+/// SAFI route target constraint (RFC 4684).
+pub const SAFI_RT_CONSTRAINT: u8 = 132;
+/// SAFI FlowSpec (RFC 8955, RFC 8956).
+pub const SAFI_FLOWSPEC: u8 = 133;
+/// SAFI FlowSpec VPN.
+pub const SAFI_FLOWSPEC_VPN: u8 = 134;
 /// SAFI EVPN.
 pub const SAFI_EVPN: u8 = 70;
 /// SAFI MPLS VPN.
@@ -37,6 +55,18 @@ pub enum Encoding {
     Vpn,
     /// EVPN: route type (1), length in octets (1), value.
     Evpn,
+    /// MCAST-VPN: route type (1), length in octets (1), value.
+    McastVpn,
+    /// RT-constraint: length in bits (0 or 32-96), origin AS and route target prefix.
+    RtConstraint,
+    /// FlowSpec: length (1 or 2 octets), components.
+    FlowSpec,
+    /// FlowSpec VPN: length (1 or 2 octets), route distinguisher, components.
+    FlowSpecVpn,
+    /// BGP-LS: NLRI type (2), length (2), value.
+    BgpLs,
+    /// BGP-LS VPN: NLRI type (2), length (2), route distinguisher, value.
+    BgpLsVpn,
     /// Not decoded: the whole field is kept as one raw element.
     Raw,
 }
@@ -48,6 +78,12 @@ pub fn encoding(afi: u16, safi: u8) -> Encoding {
         (AFI_IPV4 | AFI_IPV6, SAFI_LABELED) => Encoding::Labeled,
         (AFI_IPV4 | AFI_IPV6, SAFI_VPN | SAFI_VPN_MULTICAST) => Encoding::Vpn,
         (AFI_L2VPN, SAFI_EVPN) => Encoding::Evpn,
+        (AFI_IPV4 | AFI_IPV6, SAFI_MCAST_VPN) => Encoding::McastVpn,
+        (AFI_IPV4 | AFI_IPV6, SAFI_RT_CONSTRAINT) => Encoding::RtConstraint,
+        (AFI_IPV4 | AFI_IPV6, SAFI_FLOWSPEC) => Encoding::FlowSpec,
+        (AFI_IPV4 | AFI_IPV6, SAFI_FLOWSPEC_VPN) => Encoding::FlowSpecVpn,
+        (AFI_BGP_LS, SAFI_BGP_LS) => Encoding::BgpLs,
+        (AFI_BGP_LS, SAFI_BGP_LS_VPN) => Encoding::BgpLsVpn,
         _ => Encoding::Raw,
     }
 }
@@ -116,11 +152,45 @@ pub enum NlriKind<'a> {
         /// Prefix.
         prefix: Prefix,
     },
-    /// EVPN route: type and undecoded value.
+    /// EVPN route: type and undecoded value ([`super::evpn::decode`] decodes it).
     Evpn {
         /// Route type.
         route_type: u8,
         /// Route value.
+        value: &'a [u8],
+    },
+    /// MCAST-VPN route (RFC 6514 §4): type and undecoded value.
+    McastVpn {
+        /// Route type.
+        route_type: u8,
+        /// Route value.
+        value: &'a [u8],
+    },
+    /// RT-constraint (RFC 4684 §4): a prefix of origin AS (4) + route target (8).
+    RtConstraint {
+        /// Prefix length in bits: 0 (default) or 32-96.
+        bits: u8,
+        /// The prefix octets on the wire (`bits` rounded up to octets).
+        prefix: &'a [u8],
+    },
+    /// FlowSpec rule ([`super::flowspec`] decodes the components).
+    FlowSpec {
+        /// IPv6 FlowSpec (RFC 8956) rather than IPv4 (RFC 8955).
+        v6: bool,
+        /// Route distinguisher (SAFI 134).
+        rd: Option<[u8; 8]>,
+        /// The components.
+        components: &'a [u8],
+        /// The whole element as sent: length, route distinguisher, components.
+        wire: &'a [u8],
+    },
+    /// BGP-LS NLRI (RFC 7752 §3.2): type and value ([`super::bgpls::decode`] decodes it).
+    BgpLs {
+        /// NLRI type.
+        nlri_type: u16,
+        /// Route distinguisher (SAFI 72).
+        rd: Option<[u8; 8]>,
+        /// Value after the route distinguisher.
         value: &'a [u8],
     },
     /// A family this decoder does not split: the whole field.
@@ -128,11 +198,16 @@ pub enum NlriKind<'a> {
 }
 
 impl NlriKind<'_> {
-    /// The IP prefix inside, when there is one.
+    /// The IP prefix inside, when there is one: unicast, multicast, labeled and VPN routes,
+    /// and EVPN IP prefix routes (type 5).
     pub fn prefix(&self) -> Option<Prefix> {
         match self {
             NlriKind::Prefix(p) => Some(*p),
             NlriKind::Labeled { prefix, .. } | NlriKind::Vpn { prefix, .. } => Some(*prefix),
+            NlriKind::Evpn { route_type, value } => match super::evpn::decode(*route_type, value) {
+                Ok(super::evpn::EvpnRoute::IpPrefix { prefix, .. }) => Some(prefix),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -194,15 +269,207 @@ impl<'a> NlriIter<'a> {
         }
     }
 
-    fn fail(
-        &mut self,
-        at: &'a [u8],
-        problem: Problem,
-    ) -> Option<Result<Nlri<'a>, DecodeError<'a>>> {
+    fn fail(&mut self, at: &'a [u8], problem: Problem) -> Option<NlriResult<'a>> {
         self.done = true;
         Some(Err(DecodeError::new(at, problem)))
     }
 }
+
+impl<'a> NlriIter<'a> {
+    /// EVPN and MCAST-VPN: route type (1), length (1), value.
+    fn typed(&mut self, input: &'a [u8], path_id: Option<u32>) -> Option<NlriResult<'a>> {
+        let evpn = self.encoding == Encoding::Evpn;
+        if input.len() < 2 {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: if evpn {
+                        "EVPN route header"
+                    } else {
+                        "MCAST-VPN route header"
+                    },
+                    needed: 2,
+                    available: input.len(),
+                },
+            );
+        }
+        let (route_type, len) = (input[0], input[1] as usize);
+        let Some(value) = input.get(2..2 + len) else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: if evpn {
+                        "EVPN route"
+                    } else {
+                        "MCAST-VPN route"
+                    },
+                    needed: len,
+                    available: input.len() - 2,
+                },
+            );
+        };
+        self.rest = &input[2 + len..];
+        let kind = if evpn {
+            NlriKind::Evpn { route_type, value }
+        } else {
+            NlriKind::McastVpn { route_type, value }
+        };
+        Some(Ok(Nlri { path_id, kind }))
+    }
+
+    /// RT-constraint: length in bits (0 or 32-96), prefix octets.
+    fn rt_constraint(&mut self, input: &'a [u8], path_id: Option<u32>) -> Option<NlriResult<'a>> {
+        let Some((&bits, body)) = input.split_first() else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "RT-constraint length",
+                    needed: 1,
+                    available: 0,
+                },
+            );
+        };
+        if bits != 0 && !(32..=96).contains(&bits) {
+            return self.fail(
+                input,
+                Problem::Invalid {
+                    what: "RT-constraint prefix length",
+                    value: bits.into(),
+                },
+            );
+        }
+        let n = (bits as usize).div_ceil(8);
+        let Some(prefix) = body.get(..n) else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "RT-constraint prefix",
+                    needed: n,
+                    available: body.len(),
+                },
+            );
+        };
+        self.rest = &body[n..];
+        Some(Ok(Nlri {
+            path_id,
+            kind: NlriKind::RtConstraint { bits, prefix },
+        }))
+    }
+
+    /// FlowSpec: length (1 octet below 240, else 2 octets `0xfnnn`), [RD], components.
+    fn flowspec(&mut self, input: &'a [u8], path_id: Option<u32>) -> Option<NlriResult<'a>> {
+        let (hdr, len) = match input {
+            [] => {
+                return self.fail(
+                    input,
+                    Problem::Truncated {
+                        what: "FlowSpec NLRI length",
+                        needed: 1,
+                        available: 0,
+                    },
+                );
+            }
+            [b, ..] if *b < 0xf0 => (1, *b as usize),
+            [b, c, ..] => (2, (((*b & 0x0f) as usize) << 8) | *c as usize),
+            [_] => {
+                return self.fail(
+                    input,
+                    Problem::Truncated {
+                        what: "FlowSpec NLRI length",
+                        needed: 2,
+                        available: 1,
+                    },
+                );
+            }
+        };
+        let Some(body) = input.get(hdr..hdr + len) else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "FlowSpec NLRI",
+                    needed: len,
+                    available: input.len() - hdr,
+                },
+            );
+        };
+        let (rd, components) = if self.encoding == Encoding::FlowSpecVpn {
+            let Some((rd, rest)) = body.split_first_chunk::<8>() else {
+                return self.fail(
+                    input,
+                    Problem::Invalid {
+                        what: "FlowSpec VPN NLRI length",
+                        value: len as u64,
+                    },
+                );
+            };
+            (Some(*rd), rest)
+        } else {
+            (None, body)
+        };
+        let wire = &input[..hdr + len];
+        self.rest = &input[hdr + len..];
+        Some(Ok(Nlri {
+            path_id,
+            kind: NlriKind::FlowSpec {
+                v6: self.afi == AFI_IPV6,
+                rd,
+                components,
+                wire,
+            },
+        }))
+    }
+
+    /// BGP-LS: NLRI type (2), length (2), [RD], value.
+    fn bgp_ls(&mut self, input: &'a [u8], path_id: Option<u32>) -> Option<NlriResult<'a>> {
+        let Some((hdr, body)) = input.split_first_chunk::<4>() else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "BGP-LS NLRI header",
+                    needed: 4,
+                    available: input.len(),
+                },
+            );
+        };
+        let nlri_type = u16::from_be_bytes([hdr[0], hdr[1]]);
+        let len = u16::from_be_bytes([hdr[2], hdr[3]]) as usize;
+        let Some(value) = body.get(..len) else {
+            return self.fail(
+                input,
+                Problem::Truncated {
+                    what: "BGP-LS NLRI",
+                    needed: len,
+                    available: body.len(),
+                },
+            );
+        };
+        let (rd, value) = if self.encoding == Encoding::BgpLsVpn {
+            let Some((rd, rest)) = value.split_first_chunk::<8>() else {
+                return self.fail(
+                    input,
+                    Problem::Invalid {
+                        what: "BGP-LS VPN NLRI length",
+                        value: len as u64,
+                    },
+                );
+            };
+            (Some(*rd), rest)
+        } else {
+            (None, value)
+        };
+        self.rest = &body[len..];
+        Some(Ok(Nlri {
+            path_id,
+            kind: NlriKind::BgpLs {
+                nlri_type,
+                rd,
+                value,
+            },
+        }))
+    }
+}
+
+type NlriResult<'a> = Result<Nlri<'a>, DecodeError<'a>>;
 
 /// How a field decodes with one interpretation: how many elements, and how many of them look
 /// like the product of a misparse (see [`suspicious`]).
@@ -250,12 +517,32 @@ pub fn validate(
     for item in NlriIter::new(field, afi, safi, add_path, max_labels) {
         let n = item.ok()?;
         v.elements += 1;
-        if let Some(p) = n.kind.prefix() {
-            if p.len == 0 {
-                defaults += 1;
-            } else if suspicious(&p) {
-                v.suspicious += 1;
+        match n.kind {
+            NlriKind::Prefix(p)
+            | NlriKind::Labeled { prefix: p, .. }
+            | NlriKind::Vpn { prefix: p, .. } => {
+                if p.len == 0 {
+                    defaults += 1;
+                } else if suspicious(&p) {
+                    v.suspicious += 1;
+                }
             }
+            NlriKind::Evpn { route_type, value } => {
+                super::evpn::decode(route_type, value).ok()?;
+            }
+            NlriKind::FlowSpec { v6, components, .. } => {
+                if !super::flowspec::check(v6, components).ok()? {
+                    v.suspicious += 1;
+                }
+            }
+            NlriKind::BgpLs {
+                nlri_type, value, ..
+            } => {
+                super::bgpls::decode(nlri_type, value).ok()?;
+            }
+            // RFC 6514 §4: route type 0 is not assigned (and is what a misread path id gives).
+            NlriKind::McastVpn { route_type: 0, .. } => return None,
+            NlriKind::McastVpn { .. } | NlriKind::RtConstraint { .. } | NlriKind::Raw(_) => {}
         }
     }
     if v.elements > 1 {
@@ -298,33 +585,12 @@ impl<'a> Iterator for NlriIter<'a> {
         } else {
             None
         };
-        if self.encoding == Encoding::Evpn {
-            if input.len() < 2 {
-                return self.fail(
-                    input,
-                    Problem::Truncated {
-                        what: "EVPN route header",
-                        needed: 2,
-                        available: input.len(),
-                    },
-                );
-            }
-            let (route_type, len) = (input[0], input[1] as usize);
-            let Some(value) = input.get(2..2 + len) else {
-                return self.fail(
-                    input,
-                    Problem::Truncated {
-                        what: "EVPN route",
-                        needed: len,
-                        available: input.len() - 2,
-                    },
-                );
-            };
-            self.rest = &input[2 + len..];
-            return Some(Ok(Nlri {
-                path_id,
-                kind: NlriKind::Evpn { route_type, value },
-            }));
+        match self.encoding {
+            Encoding::Evpn | Encoding::McastVpn => return self.typed(input, path_id),
+            Encoding::RtConstraint => return self.rt_constraint(input, path_id),
+            Encoding::FlowSpec | Encoding::FlowSpecVpn => return self.flowspec(input, path_id),
+            Encoding::BgpLs | Encoding::BgpLsVpn => return self.bgp_ls(input, path_id),
+            _ => {}
         }
         let Some((&bits, body)) = input.split_first() else {
             return self.fail(
@@ -495,6 +761,48 @@ mod tests {
                 .unwrap()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn new_family_framing() {
+        // FlowSpec: 1-octet length, then a 2-octet 0xfnnn length.
+        let mut field = vec![3, 3, 0x81, 6, 0xf0, 3, 3, 0x81, 17];
+        let kinds: Vec<_> = NlriIter::new(&field, 1, 133, false, 1)
+            .map(|r| r.unwrap().kind)
+            .collect();
+        assert_eq!(kinds.len(), 2);
+        assert!(matches!(
+            kinds[1],
+            NlriKind::FlowSpec {
+                components: [3, 0x81, 17],
+                ..
+            }
+        ));
+        field.pop();
+        assert!(
+            NlriIter::new(&field, 1, 133, false, 1)
+                .nth(1)
+                .unwrap()
+                .is_err()
+        );
+        // RT-constraint: 0 and 32-96 bits only.
+        assert_eq!(
+            validate(&[0, 32, 0, 0, 0, 1], 1, 132, false, 1)
+                .unwrap()
+                .elements,
+            2
+        );
+        assert!(validate(&[8, 1], 1, 132, false, 1).is_none());
+        assert!(validate(&[97; 14], 1, 132, false, 1).is_none());
+        // BGP-LS: type, length, value; the VPN form needs the RD.
+        let ls = [0, 99, 0, 2, 1, 2];
+        assert_eq!(validate(&ls, AFI_BGP_LS, 71, false, 1).unwrap().elements, 1);
+        assert!(validate(&ls, AFI_BGP_LS, 72, false, 1).is_none());
+        assert!(validate(&[0, 1, 0, 2, 1, 2], AFI_BGP_LS, 71, false, 1).is_none());
+        // EVPN and MCAST-VPN: route type 0 is not a route.
+        assert!(validate(&[0, 0], AFI_L2VPN, 70, false, 1).is_none());
+        assert!(validate(&[0, 0], 1, 5, false, 1).is_none());
+        assert_eq!(validate(&[1, 1, 9], 1, 5, false, 1).unwrap().elements, 1);
     }
 
     #[test]
