@@ -15,4 +15,5 @@ pub mod finding;
 pub mod frame;
 pub mod render;
 pub mod session;
+pub mod source;
 pub mod stream;
