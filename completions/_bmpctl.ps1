@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'bmpctl' -ScriptBlock {
             break
         }
         'bmpctl;decode' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Input format; by default recognised by content')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour in text output (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line (NDJSON) instead of text; the schema is in the README')

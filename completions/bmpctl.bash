@@ -53,12 +53,20 @@ _bmpctl() {
             return 0
             ;;
         bmpctl__subcmd__decode)
-            opts="-v -h --json --verbose --max-message --color --help"
+            opts="-v -h --format --port --json --verbose --max-message --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "auto raw pcap pcapng openbmp" -- "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

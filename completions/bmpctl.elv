@@ -27,6 +27,8 @@ set edit:completion:arg-completer[bmpctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'bmpctl;decode'= {
+            cand --format 'Input format; by default recognised by content'
+            cand --port 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)'
             cand --max-message 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding'
             cand --color 'When to use colour in text output (NO_COLOR in the environment also turns it off)'
             cand --json 'One JSON object per line (NDJSON) instead of text; the schema is in the README'

@@ -1,13 +1,18 @@
 //! Runs the commands: sources in, renderers out, exit status decided in one place.
 
-use std::collections::BTreeMap;
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::rc::Rc;
 
-use crate::cli::{Cli, ColorChoice, Command, DecodeArgs};
-use crate::finding::{Kind, Severity};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Cli, ColorChoice, Command, DecodeArgs, FormatChoice};
+use crate::finding::{Finding, Kind, Severity};
 use crate::render::{StreamCtx, json, text};
-use crate::stream::{Event, StreamDecoder};
+use crate::source::{self, InputFormat, SourceError, SourceEvent, SourceNotice, SourceOptions};
+use crate::stream::{Event, RouterInfo, StreamDecoder};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,8 +25,8 @@ pub enum ExitStatus {
     Fatal = 2,
 }
 
-/// Size of each read from a file or stdin.
-const READ_CHUNK: usize = 64 * 1024;
+/// Messages between progress-bar updates.
+const PROGRESS_EVERY: u64 = 4096;
 
 /// Tallies for the closing summary line.
 #[derive(Debug, Default)]
@@ -86,6 +91,43 @@ fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe
 }
 
+/// A reader that advances a progress bar and stops reading once output has failed.
+struct Input<R> {
+    inner: R,
+    bar: ProgressBar,
+    stop: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for Input<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.get() {
+            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "output closed"));
+        }
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+fn progress_bar(len: Option<u64>) -> ProgressBar {
+    // Only on a terminal: never mixed into redirected output or logs.
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::no_length(),
+    };
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} {bytes}/{total_bytes} [{bar:30}] {binary_bytes_per_sec} {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}
+
 fn decode(args: &DecodeArgs) -> ExitStatus {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -93,11 +135,14 @@ fn decode(args: &DecodeArgs) -> ExitStatus {
     let mut fatal = false;
     for path in &args.files {
         let name = path.to_string_lossy().into_owned();
-        let reader: Box<dyn Read> = if name == "-" {
-            Box::new(io::stdin().lock())
+        let (reader, len): (Box<dyn Read>, Option<u64>) = if name == "-" {
+            (Box::new(io::stdin().lock()), None)
         } else {
             match File::open(path) {
-                Ok(f) => Box::new(f),
+                Ok(f) => {
+                    let len = f.metadata().ok().map(|m| m.len());
+                    (Box::new(f), len)
+                }
                 Err(e) => {
                     let _ = out.flush();
                     eprintln!("bmpctl: error: cannot read {name}: {e}");
@@ -106,14 +151,57 @@ fn decode(args: &DecodeArgs) -> ExitStatus {
                 }
             }
         };
-        summary.streams += 1;
-        match decode_stream(reader, &name, args, &mut out, &mut summary) {
-            Ok(()) => {}
-            Err(e) if is_broken_pipe(&e) => return ExitStatus::Clean,
-            Err(e) => {
+        let stop = Rc::new(Cell::new(false));
+        let bar = progress_bar(len);
+        let input = Input {
+            inner: reader,
+            bar: bar.clone(),
+            stop: stop.clone(),
+        };
+        let mut run = DecodeRun {
+            file: &name,
+            args,
+            out: &mut out,
+            summary: &mut summary,
+            streams: HashMap::new(),
+            write_err: None,
+            stop,
+            bar: bar.clone(),
+        };
+        let result = source::run(input, &source_options(&name, args), &mut |ev| run.event(ev));
+        bar.finish_and_clear();
+        if let Some(e) = run.write_err.take() {
+            if is_broken_pipe(&e) {
+                return ExitStatus::Clean;
+            }
+            eprintln!("bmpctl: error: writing output: {e}");
+            return ExitStatus::Fatal;
+        }
+        match result {
+            Ok(_) => {}
+            Err(SourceError::Io(e)) => {
                 let _ = out.flush();
                 eprintln!("bmpctl: error: reading {name}: {e}");
                 fatal = true;
+            }
+            Err(SourceError::Format(detail)) => {
+                let f = Finding::new(Kind::CaptureDamaged, 0, None, detail);
+                let ctx = StreamCtx {
+                    name: &name,
+                    router: &RouterInfo::default(),
+                    observed: None,
+                };
+                *summary.findings.entry(f.kind).or_default() += 1;
+                let line = if args.json {
+                    json::finding(&ctx, &f).to_string()
+                } else {
+                    text::finding(&ctx, &f)
+                };
+                if let Err(e) = writeln!(out, "{line}") {
+                    if is_broken_pipe(&e) {
+                        return ExitStatus::Clean;
+                    }
+                }
             }
         }
     }
@@ -134,85 +222,150 @@ fn decode(args: &DecodeArgs) -> ExitStatus {
     }
 }
 
-/// Reads one stream to its end, rendering every event. Output errors stop it; read errors are
-/// returned as well.
-fn decode_stream(
-    mut reader: Box<dyn Read>,
-    name: &str,
-    args: &DecodeArgs,
-    out: &mut dyn Write,
-    summary: &mut Summary,
-) -> io::Result<()> {
-    let mut dec = StreamDecoder::new(args.max_message);
-    let mut buf = vec![0u8; READ_CHUNK];
-    let mut write_err: Option<io::Error> = None;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                // Report what was read so far, then the error.
-                finish(&mut dec, name, args, out, summary, &mut write_err);
-                return Err(write_err.unwrap_or(e));
+fn source_options(name: &str, args: &DecodeArgs) -> SourceOptions {
+    let mut opts = SourceOptions::named(name);
+    opts.format = match args.format {
+        FormatChoice::Auto => None,
+        FormatChoice::Raw => Some(InputFormat::Raw),
+        FormatChoice::Pcap => Some(InputFormat::Pcap),
+        FormatChoice::Pcapng => Some(InputFormat::Pcapng),
+        FormatChoice::Openbmp => Some(InputFormat::OpenBmp),
+    };
+    opts.port = args.port;
+    opts.max_message = opts.max_message.max(args.max_message);
+    if name == "-" {
+        // A pipe delivers a live stream: do not wait for large chunks before decoding.
+        opts.read_chunk = 4096;
+    }
+    opts
+}
+
+/// One open stream of the input.
+struct OpenStream {
+    name: String,
+    decoder: StreamDecoder,
+}
+
+/// Decoding of one input: its streams, and where events go.
+struct DecodeRun<'r, W: Write> {
+    file: &'r str,
+    args: &'r DecodeArgs,
+    out: &'r mut W,
+    summary: &'r mut Summary,
+    streams: HashMap<u64, OpenStream>,
+    write_err: Option<io::Error>,
+    stop: Rc<Cell<bool>>,
+    bar: ProgressBar,
+}
+
+impl<W: Write> DecodeRun<'_, W> {
+    fn event(&mut self, ev: SourceEvent<'_>) {
+        match ev {
+            SourceEvent::StreamStart {
+                id, name, router, ..
+            } => {
+                let name = if name == self.file {
+                    name
+                } else {
+                    format!("{} {name}", self.file)
+                };
+                let mut decoder = StreamDecoder::new(self.args.max_message);
+                decoder.router.address = router;
+                self.summary.streams += 1;
+                self.streams.insert(id.0, OpenStream { name, decoder });
             }
-        };
-        push(
-            &mut dec,
-            &buf[..n],
-            name,
-            args,
-            out,
-            summary,
-            &mut write_err,
-        );
-        if let Some(e) = write_err {
-            return Err(e);
+            SourceEvent::Data { id, bytes, time } => {
+                let observed = time.map(|t| (t.secs, t.nanos / 1000));
+                self.with_stream(id.0, observed, |dec, sink| dec.push(bytes, sink));
+            }
+            SourceEvent::Gap {
+                id, missing, time, ..
+            } => {
+                let observed = time.map(|t| (t.secs, t.nanos / 1000));
+                self.with_stream(id.0, observed, |dec, sink| dec.gap(missing, sink));
+            }
+            SourceEvent::StreamEnd { id, time, .. } => {
+                let observed = time.map(|t| (t.secs, t.nanos / 1000));
+                self.with_stream(id.0, observed, |dec, sink| dec.finish(sink));
+                self.streams.remove(&id.0);
+            }
+            SourceEvent::Notice(n) => {
+                let (kind, stream) = match &n {
+                    SourceNotice::ReorderOverflow { id, .. } => (Kind::ReorderOverflow, Some(id.0)),
+                    SourceNotice::NotBmp { .. } => (Kind::NonBmpFlow, None),
+                    SourceNotice::SkippedBeforeBmp { id, .. } => (Kind::SourceNotice, Some(id.0)),
+                    SourceNotice::TruncatedCapture { .. } | SourceNotice::CorruptCapture { .. } => {
+                        (Kind::CaptureDamaged, None)
+                    }
+                    _ => (Kind::SourceNotice, None),
+                };
+                let finding = Finding::new(kind, 0, None, n.to_string());
+                let default_router = RouterInfo::default();
+                let (name, router) = match stream.and_then(|s| self.streams.get(&s)) {
+                    Some(s) => (s.name.clone(), s.decoder.router.clone()),
+                    None => (self.file.to_string(), default_router),
+                };
+                let ctx = StreamCtx {
+                    name: &name,
+                    router: &router,
+                    observed: None,
+                };
+                emit(
+                    &ctx,
+                    &Event::Finding(finding),
+                    self.args,
+                    self.out,
+                    self.summary,
+                    &mut self.write_err,
+                );
+            }
+        }
+        if self.write_err.is_some() {
+            self.stop.set(true);
         }
     }
-    finish(&mut dec, name, args, out, summary, &mut write_err);
-    write_err.map_or(Ok(()), Err)
+
+    /// Runs `f` on a stream's decoder with a sink that renders its events.
+    fn with_stream(
+        &mut self,
+        id: u64,
+        observed: Option<(u64, u32)>,
+        f: impl FnOnce(&mut StreamDecoder, &mut dyn FnMut(&RouterInfo, Event<'_>)),
+    ) {
+        let Some(stream) = self.streams.get_mut(&id) else {
+            return;
+        };
+        let (args, out, summary, write_err) = (
+            self.args,
+            &mut *self.out,
+            &mut *self.summary,
+            &mut self.write_err,
+        );
+        let name = stream.name.as_str();
+        let before = summary.messages;
+        f(&mut stream.decoder, &mut |router, ev| {
+            let ctx = StreamCtx {
+                name,
+                router,
+                observed,
+            };
+            emit(&ctx, &ev, args, out, summary, write_err);
+        });
+        if summary.messages / PROGRESS_EVERY != before / PROGRESS_EVERY {
+            self.bar
+                .set_message(format!("{} messages", self.summary.messages));
+        }
+    }
 }
 
-fn push(
-    dec: &mut StreamDecoder,
-    data: &[u8],
-    name: &str,
-    args: &DecodeArgs,
-    out: &mut dyn Write,
-    summary: &mut Summary,
-    write_err: &mut Option<io::Error>,
-) {
-    dec.push(data, &mut |router, ev| {
-        render(&ev, name, router, args, out, summary, write_err)
-    });
-}
-
-fn finish(
-    dec: &mut StreamDecoder,
-    name: &str,
-    args: &DecodeArgs,
-    out: &mut dyn Write,
-    summary: &mut Summary,
-    write_err: &mut Option<io::Error>,
-) {
-    dec.finish(&mut |router, ev| render(&ev, name, router, args, out, summary, write_err));
-}
-
-fn render(
+fn emit(
+    ctx: &StreamCtx<'_>,
     ev: &Event<'_>,
-    name: &str,
-    router: &crate::stream::RouterInfo,
     args: &DecodeArgs,
     out: &mut dyn Write,
     summary: &mut Summary,
     write_err: &mut Option<io::Error>,
 ) {
-    let ctx = StreamCtx {
-        name,
-        router,
-        observed: None,
-    };
     match ev {
         Event::Message(_) => summary.messages += 1,
         Event::Finding(f) => *summary.findings.entry(f.kind).or_default() += 1,
@@ -221,10 +374,10 @@ fn render(
         return;
     }
     let res = match (ev, args.json) {
-        (Event::Message(d), true) => writeln!(out, "{}", json::message(&ctx, d)),
-        (Event::Finding(f), true) => writeln!(out, "{}", json::finding(&ctx, f)),
-        (Event::Message(d), false) => writeln!(out, "{}", text::message(&ctx, d, args.verbose)),
-        (Event::Finding(f), false) => writeln!(out, "{}", text::finding(&ctx, f)),
+        (Event::Message(d), true) => writeln!(out, "{}", json::message(ctx, d)),
+        (Event::Finding(f), true) => writeln!(out, "{}", json::finding(ctx, f)),
+        (Event::Message(d), false) => writeln!(out, "{}", text::message(ctx, d, args.verbose)),
+        (Event::Finding(f), false) => writeln!(out, "{}", text::finding(ctx, f)),
     };
     if let Err(e) = res {
         *write_err = Some(e);

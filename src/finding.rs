@@ -68,6 +68,16 @@ pub enum Kind {
     BadBgpMarker,
     /// A BMP version 1 or 2 stream.
     LegacyVersion,
+    /// Bytes of a TCP stream missing from the capture.
+    TcpGap,
+    /// The capture file is cut short or corrupt.
+    CaptureDamaged,
+    /// Reordering needed more buffer than allowed: the missing bytes count as a gap.
+    ReorderOverflow,
+    /// A TCP flow whose bytes do not frame as BMP (ignored).
+    NonBmpFlow,
+    /// Anything else the capture or OpenBMP reader noticed.
+    SourceNotice,
 }
 
 impl Kind {
@@ -94,6 +104,11 @@ impl Kind {
             Kind::ReservedFlags => "reserved_flags",
             Kind::BadBgpMarker => "bad_bgp_marker",
             Kind::LegacyVersion => "legacy_version",
+            Kind::TcpGap => "tcp_gap",
+            Kind::CaptureDamaged => "capture_damaged",
+            Kind::ReorderOverflow => "reorder_overflow",
+            Kind::NonBmpFlow => "non_bmp_flow",
+            Kind::SourceNotice => "source_notice",
         }
     }
 
@@ -107,7 +122,9 @@ impl Kind {
             | Kind::MalformedBgp
             | Kind::MalformedAttribute
             | Kind::UndecodableUpdate
-            | Kind::LegacyVersion => Severity::Error,
+            | Kind::LegacyVersion
+            | Kind::TcpGap
+            | Kind::CaptureDamaged => Severity::Error,
             Kind::DecodeFallback
             | Kind::DuplicatePeerUp
             | Kind::AsWidthMismatch
@@ -115,11 +132,14 @@ impl Kind {
             | Kind::StatisticsMismatch
             | Kind::TrailingData
             | Kind::ReservedFlags
-            | Kind::BadBgpMarker => Severity::Warning,
+            | Kind::BadBgpMarker
+            | Kind::ReorderOverflow
+            | Kind::SourceNotice => Severity::Warning,
             Kind::UnknownMessageType
             | Kind::RouteMonitoringBeforePeerUp
             | Kind::PeerDownWithoutPeerUp
-            | Kind::LocalCloseNoDetail => Severity::Info,
+            | Kind::LocalCloseNoDetail
+            | Kind::NonBmpFlow => Severity::Info,
         }
     }
 }

@@ -24,6 +24,11 @@ pub enum SkipCause {
     ShortLength(u32),
     /// Length field above the cap, in bytes that do not look like a message.
     ImplausibleLength(u32),
+    /// Bytes of the stream were lost (a capture gap): what follows starts anywhere.
+    AfterGap {
+        /// Bytes lost.
+        missing: u64,
+    },
 }
 
 impl SkipCause {
@@ -38,6 +43,9 @@ impl SkipCause {
             SkipCause::ImplausibleLength(l) => {
                 format!("message length {l} above the cap and no plausible header")
             }
+            SkipCause::AfterGap { missing } => format!(
+                "{missing} bytes were lost before this point; the message they cut and the bytes up to the next plausible message"
+            ),
         }
     }
 }
@@ -171,6 +179,28 @@ impl Framer {
             data = &data[n..];
         }
         self.buf.extend_from_slice(data);
+    }
+
+    /// Records that `missing` bytes of the stream were lost at the current end of the pushed
+    /// data (a capture gap). The partial message buffered can never complete: it is dropped,
+    /// stream offsets advance past the lost bytes, and framing resumes at the next plausible
+    /// message, reported as skipped bytes.
+    pub fn gap(&mut self, missing: u64) {
+        let start = self.offset_at(self.pos);
+        if self.sink > missing && self.pos == self.buf.len() {
+            // Still inside an oversize message being sunk: the gap only ate more of it.
+            self.sink -= missing;
+            self.base += self.buf.len() as u64 + missing;
+            self.buf.clear();
+            self.pos = 0;
+            return;
+        }
+        self.sink = 0;
+        self.base += self.buf.len() as u64 + missing;
+        self.buf.clear();
+        self.pos = 0;
+        let start = self.resync.map_or(start, |(s, _)| s);
+        self.resync = Some((start, SkipCause::AfterGap { missing }));
     }
 
     /// Marks the end of the stream: what remains is framed as far as possible, then reported.
@@ -454,6 +484,29 @@ mod tests {
             ev[1].contains("Truncated") && ev[1].contains("available: 8"),
             "{ev:?}"
         );
+    }
+
+    #[test]
+    fn gap_drops_the_cut_message_and_resyncs() {
+        let mut f = Framer::new(1000);
+        let mut s = term();
+        s.extend(&term()[..5]);
+        f.push(&s);
+        assert!(matches!(
+            f.next_event(),
+            Some(FrameEvent::Message { offset: 0, .. })
+        ));
+        assert!(f.next_event().is_none());
+        // 7 bytes lost: the rest of the cut message never arrives; the next one does.
+        f.gap(7);
+        f.push(&term());
+        f.finish();
+        let ev: Vec<String> = std::iter::from_fn(|| f.next_event().map(|e| describe(&e))).collect();
+        assert!(
+            ev[0].contains("AfterGap { missing: 7 }") && ev[0].contains("count: 12"),
+            "{ev:?}"
+        );
+        assert_eq!(ev[1], "msg@24/12");
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub enum Event<'a> {
 /// What is known about the router at the other end of the stream.
 #[derive(Debug, Default, Clone)]
 pub struct RouterInfo {
+    /// The router's address, when the source knows it (capture, OpenBMP, live).
+    pub address: Option<std::net::IpAddr>,
     /// sysName from the latest Initiation.
     pub sys_name: Option<String>,
     /// sysDescr from the latest Initiation.
@@ -78,6 +80,26 @@ impl StreamDecoder {
     /// Feeds bytes; every complete message and finding goes to `sink`.
     pub fn push(&mut self, data: &[u8], sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
         self.framer.push(data);
+        self.drain(sink);
+    }
+
+    /// Records that `missing` bytes were lost after the data pushed so far (a capture gap): a
+    /// `tcp_gap` finding, then framing resumes at the next plausible message. Peer contexts
+    /// are kept: the BMP session goes on.
+    pub fn gap(&mut self, missing: u64, sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
+        let at = self.framer.stream_len();
+        sink(
+            &self.router,
+            Event::Finding(Finding::new(
+                Kind::TcpGap,
+                at,
+                None,
+                format!(
+                    "{missing} bytes of the TCP stream are missing from the capture at stream offset {at}; decoding resumes at the next plausible message"
+                ),
+            )),
+        );
+        self.framer.gap(missing);
         self.drain(sink);
     }
 

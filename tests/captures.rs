@@ -1184,3 +1184,89 @@ fn extractor_reassembles_synthetic_capture() {
         (28, 3, None)
     );
 }
+
+/// `bmpctl decode capture.pcap` (the product's own capture reader and TCP reassembly, not the
+/// test extractor) gives every capture's message counts per type, its number of BMP streams,
+/// and capture timestamps on every message.
+#[test]
+fn decode_of_capture_files_matches_sources() {
+    let Some(dir) = captures_dir() else { return };
+    let mut failures = Vec::new();
+    for src in CAPTURES {
+        let run = run_decode(&[dir.join(src.file)]);
+        let mut fail = |msg: String| failures.push(format!("{}: {msg}", src.file));
+        for bad in &run.bad_lines {
+            fail(bad.clone());
+        }
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut streams: BTreeSet<&str> = BTreeSet::new();
+        for m in &run.messages {
+            let t = m.get("type").and_then(Value::as_str).unwrap_or("?");
+            let name = [
+                "initiation",
+                "termination",
+                "peer_up",
+                "peer_down",
+                "route_monitoring",
+                "statistics_report",
+                "route_mirroring",
+                "unknown",
+            ]
+            .into_iter()
+            .find(|&n| n == t)
+            .unwrap_or("<unexpected type>");
+            *counts.entry(name).or_default() += 1;
+            streams.insert(m.get("stream").and_then(Value::as_str).unwrap_or("?"));
+            if m.get("observed_time").and_then(Value::as_str).is_none() {
+                fail(format!(
+                    "message without observed_time: {:.200}",
+                    m.to_string()
+                ));
+            }
+        }
+        if counts != src.counts() {
+            fail(format!(
+                "bmpctl counts {} but SOURCES.md says {}",
+                format_counts(&counts),
+                format_counts(&src.counts())
+            ));
+        }
+        if let Some(n) = src.streams {
+            if streams.len() != n {
+                fail(format!(
+                    "{} BMP streams, SOURCES.md says {n}",
+                    streams.len()
+                ));
+            }
+        }
+        let truncated = run
+            .findings
+            .iter()
+            .filter(|f| f.get("kind").and_then(Value::as_str) == Some("truncated_message"))
+            .count();
+        let expected_truncated = usize::from(src.truncated_tail.is_some());
+        if truncated != expected_truncated {
+            fail(format!(
+                "{truncated} truncated_message findings, expected {expected_truncated}"
+            ));
+        }
+        let errors: Vec<&Value> = run
+            .findings
+            .iter()
+            .filter(|f| f.get("severity").and_then(Value::as_str) == Some("error"))
+            .filter(|f| f.get("kind").and_then(Value::as_str) != Some("truncated_message"))
+            .collect();
+        if !errors.is_empty() {
+            fail(format!("unexpected error findings: {errors:?}"));
+        }
+        let expected_status = if src.truncated_tail.is_some() { 1 } else { 0 };
+        if run.status != Some(expected_status) {
+            fail(format!(
+                "exit status {:?}, expected {expected_status}; stderr: {}",
+                run.status,
+                stderr_excerpt(&run.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -22,8 +22,12 @@ pub struct StreamCtx<'a> {
 }
 
 impl StreamCtx<'_> {
-    /// The router's name: sysName once seen, else the stream name.
-    pub fn router_name(&self) -> &str {
-        self.router.sys_name.as_deref().unwrap_or(self.name)
+    /// The router's name: sysName once seen, else its address, else the stream name.
+    pub fn router_name(&self) -> String {
+        match (&self.router.sys_name, self.router.address) {
+            (Some(name), _) => name.clone(),
+            (None, Some(addr)) => addr.to_string(),
+            (None, None) => self.name.to_string(),
+        }
     }
 }

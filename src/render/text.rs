@@ -245,7 +245,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
     let mut line = format!(
         "{} {} {} {} {} {}",
         time_text(ctx, d).dimmed(),
-        for_terminal(ctx.router_name()).cyan(),
+        for_terminal(&ctx.router_name()).cyan(),
         peer,
         rib,
         kind_colored(kind),

@@ -552,6 +552,9 @@ impl Dir {
                 if det.first_time.is_none() {
                     det.first_time = time;
                 }
+                if time.is_some() {
+                    det.last_time = time;
+                }
                 det.buf.extend_from_slice(bytes);
                 let det = std::mem::take(det);
                 self.decide(det, false, time, ctx, stats, sink);
@@ -605,6 +608,7 @@ impl Dir {
                     }));
                 }
                 let bytes = &det.buf[at..];
+                let time = time.or(det.last_time);
                 sink(SourceEvent::Data { id, bytes, time });
                 self.state = State::Bmp {
                     id,
@@ -636,6 +640,9 @@ struct Detector {
     /// The direction's first byte is known (its SYN was seen): BMP must start there.
     start_known: bool,
     first_time: Option<Timestamp>,
+    /// Capture time of the latest bytes held: the time of the data released at a decision
+    /// that the end of the input (which has no time) forces.
+    last_time: Option<Timestamp>,
 }
 
 enum Found {
