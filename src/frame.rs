@@ -113,10 +113,96 @@ pub enum FrameEvent<'a> {
     Problem(FramingProblem),
 }
 
-enum Verdict {
+/// Whether bytes start a plausible BMP message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plausible {
+    /// Yes.
     Yes,
+    /// No.
     No,
-    NeedMore,
+    /// Not enough bytes to tell.
+    More,
+}
+
+/// Whether `b` starts with a plausible BMP message followed by a plausible header: version 3
+/// or 4, a length from 6 to `max_len`, a known type with a plausible per-peer header (peer
+/// type 0-3 or 251-254, reserved flags zero, zero padding before an IPv4 address) or
+/// Initiation/Termination TLVs that fit the message, and after it another header of version
+/// 3 or 4, a sane length and a known type. Used by the framer to resynchronise and by the
+/// capture reader to find BMP flows.
+///
+/// `eof`: no more bytes will come; `full`: no more bytes will be looked at (a detection window
+/// is full). `strict` (scanning a flow whose start was not seen): the message must be complete
+/// and confirmed by the header after it, or end the input exactly.
+pub fn plausible_start(b: &[u8], eof: bool, full: bool, strict: bool, max_len: u32) -> Plausible {
+    let last = eof || full;
+    let more = if last { Plausible::No } else { Plausible::More };
+    if b.len() < COMMON_HEADER_LEN {
+        return more;
+    }
+    let len = u32::from_be_bytes([b[1], b[2], b[3], b[4]]);
+    let msg_type = b[5];
+    if !matches!(b[0], 3 | 4) || len < COMMON_HEADER_LEN as u32 || len > max_len {
+        return Plausible::No;
+    }
+    let len = len as usize;
+    if has_per_peer_header(msg_type) {
+        if len < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
+            return Plausible::No;
+        }
+        if b.len() < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
+            return more;
+        }
+        if !plausible_per_peer_header(&b[COMMON_HEADER_LEN..]) {
+            return Plausible::No;
+        }
+    } else if matches!(msg_type, MSG_INITIATION | MSG_TERMINATION) {
+        if b.len() < len {
+            if !last {
+                return Plausible::More;
+            }
+            if strict {
+                return Plausible::No;
+            }
+        }
+        if !tlvs_fit(&b[COMMON_HEADER_LEN..len.min(b.len())], b.len() >= len) {
+            return Plausible::No;
+        }
+    } else {
+        return Plausible::No;
+    }
+    if b.len() >= len + COMMON_HEADER_LEN {
+        let n = &b[len..];
+        let nlen = u32::from_be_bytes([n[1], n[2], n[3], n[4]]);
+        if matches!(n[0], 3 | 4) && nlen >= COMMON_HEADER_LEN as u32 && nlen <= max_len && n[5] <= 6
+        {
+            Plausible::Yes
+        } else {
+            Plausible::No
+        }
+    } else if !last {
+        Plausible::More
+    } else if !strict || (eof && b.len() == len) {
+        Plausible::Yes
+    } else {
+        Plausible::No
+    }
+}
+
+/// Whether `b` splits into type-length-value elements (exactly when `complete`, else the last
+/// may run past the end).
+fn tlvs_fit(mut b: &[u8], complete: bool) -> bool {
+    while !b.is_empty() {
+        if b.len() < 4 {
+            return !complete;
+        }
+        let len = u16::from_be_bytes([b[2], b[3]]) as usize;
+        if b.len() < 4 + len {
+            return !complete;
+        }
+        b = &b[4 + len..];
+    }
+    true
 }
 
 /// The framer of one stream.
@@ -212,56 +298,8 @@ impl Framer {
         self.base + pos as u64
     }
 
-    fn candidate(&self, at: usize) -> Verdict {
-        let b = &self.buf[at..];
-        let more = if self.eof {
-            Verdict::No
-        } else {
-            Verdict::NeedMore
-        };
-        if b.len() < COMMON_HEADER_LEN {
-            return more;
-        }
-        let len = u32::from_be_bytes([b[1], b[2], b[3], b[4]]);
-        let msg_type = b[5];
-        if !matches!(b[0], 3 | 4) || len < COMMON_HEADER_LEN as u32 || len > self.max_message {
-            return Verdict::No;
-        }
-        let len = len as usize;
-        if has_per_peer_header(msg_type) {
-            if len < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
-                return Verdict::No;
-            }
-            if b.len() < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
-                return more;
-            }
-            if !plausible_per_peer_header(&b[COMMON_HEADER_LEN..]) {
-                return Verdict::No;
-            }
-        } else if matches!(msg_type, MSG_INITIATION | MSG_TERMINATION) {
-            if b.len() < len {
-                return more;
-            }
-            if !tlvs_fill(&b[COMMON_HEADER_LEN..len]) {
-                return Verdict::No;
-            }
-        } else {
-            return Verdict::No;
-        }
-        // The message after it must start with a valid header too, unless the stream ends.
-        if b.len() >= len + COMMON_HEADER_LEN {
-            let n = &b[len..];
-            let nlen = u32::from_be_bytes([n[1], n[2], n[3], n[4]]);
-            if matches!(n[0], 3 | 4) && nlen >= COMMON_HEADER_LEN as u32 {
-                Verdict::Yes
-            } else {
-                Verdict::No
-            }
-        } else if self.eof {
-            Verdict::Yes
-        } else {
-            Verdict::NeedMore
-        }
+    fn candidate(&self, at: usize) -> Plausible {
+        plausible_start(&self.buf[at..], self.eof, false, false, self.max_message)
     }
 
     /// Scans for the next plausible message start while resynchronising.
@@ -270,7 +308,7 @@ impl Framer {
         let mut at = self.pos;
         while at < self.buf.len() {
             match self.candidate(at) {
-                Verdict::Yes => {
+                Plausible::Yes => {
                     self.resync = None;
                     self.pos = at;
                     return Some(FramingProblem::Skipped {
@@ -280,11 +318,11 @@ impl Framer {
                         resynced: true,
                     });
                 }
-                Verdict::NeedMore => {
+                Plausible::More => {
                     self.pos = at;
                     return None;
                 }
-                Verdict::No => at += 1,
+                Plausible::No => at += 1,
             }
         }
         self.pos = at;
@@ -404,21 +442,6 @@ impl Framer {
             && b.len() >= COMMON_HEADER_LEN + PER_PEER_HEADER_LEN
             && plausible_per_peer_header(&b[COMMON_HEADER_LEN..])
     }
-}
-
-/// Whether `b` splits exactly into 2-octet-type, 2-octet-length TLVs.
-fn tlvs_fill(mut b: &[u8]) -> bool {
-    while !b.is_empty() {
-        if b.len() < 4 {
-            return false;
-        }
-        let len = u16::from_be_bytes([b[2], b[3]]) as usize;
-        if b.len() < 4 + len {
-            return false;
-        }
-        b = &b[4 + len..];
-    }
-    true
 }
 
 #[cfg(test)]

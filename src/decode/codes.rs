@@ -494,6 +494,7 @@ pub fn family_name(afi: u16, safi: u8) -> String {
     match (a, s) {
         ("afi", _) | (_, "safi") => format!("afi_{afi}_safi_{safi}"),
         ("bgp_ls", "bgp_ls") => "bgp_ls".to_string(),
+        ("bgp_ls", "bgp_ls_vpn") => "bgp_ls_vpn".to_string(),
         _ => format!("{a}_{s}"),
     }
 }

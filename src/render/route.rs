@@ -22,7 +22,7 @@
 //!   `{type, name, prefix[, offset]}` or `{type, name, ops: [{op, and, value[, not]}], text}`,
 //!   or `{type, name: "unknown", raw}` for a component type not decoded, which ends the
 //!   decoding), `rd` (SAFI 134), `raw` (hex of the whole NLRI as sent, length included).
-//! - BGP-LS (`bgp_ls`, `bgp_ls_bgp_ls_vpn`): `nlri_type`, `nlri_type_name` (`node`, `link`,
+//! - BGP-LS (`bgp_ls`, `bgp_ls_vpn`): `nlri_type`, `nlri_type_name` (`node`, `link`,
 //!   `ipv4_prefix`, `ipv6_prefix`, `sr_policy`, `srv6_sid`, `unknown`), `protocol_id`,
 //!   `protocol` (`isis_l1`, `isis_l2`, `ospfv2`, `direct`, `static`, `ospfv3`, `bgp`, …),
 //!   `identifier`, `descriptors` (hex of the descriptor TLVs), `rd` (SAFI 72); an NLRI type

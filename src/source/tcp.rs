@@ -5,10 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::link::{self, Frame, Segment};
 use super::{EndReason, SourceEvent, SourceNotice, SourceOptions, Stats, StreamId, Timestamp};
-use crate::decode::bmp::header::{
-    COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, plausible_per_peer_header,
-};
-use crate::decode::codes::{MSG_INITIATION, MSG_TERMINATION, has_per_peer_header};
+use crate::frame::{Plausible, plausible_start};
 
 type Sink<'s> = dyn FnMut(SourceEvent<'_>) + 's;
 
@@ -657,10 +654,10 @@ impl Detector {
         while at < self.buf.len() {
             let window_full = self.buf.len() - at >= opts.detect_bytes;
             let strict = !self.start_known;
-            match candidate(&self.buf[at..], eof, window_full, strict, opts.max_message) {
-                Verdict::Yes => return Found::At(at),
-                Verdict::More => break,
-                Verdict::No => {
+            match plausible_start(&self.buf[at..], eof, window_full, strict, opts.max_message) {
+                Plausible::Yes => return Found::At(at),
+                Plausible::More => break,
+                Plausible::No => {
                     if self.start_known {
                         return Found::Not;
                     }
@@ -678,85 +675,4 @@ impl Detector {
             Found::Pending
         }
     }
-}
-
-enum Verdict {
-    Yes,
-    No,
-    More,
-}
-
-/// Whether `b` starts with a plausible BMP message followed by a plausible header. `eof`: no
-/// more bytes will come; `full`: the detection window is full. `strict` (while scanning a
-/// direction whose start was not seen): the message must be complete and confirmed by the
-/// header after it, or end the direction exactly.
-fn candidate(b: &[u8], eof: bool, full: bool, strict: bool, max_len: u32) -> Verdict {
-    let last = eof || full;
-    let more = if last { Verdict::No } else { Verdict::More };
-    if b.len() < COMMON_HEADER_LEN {
-        return more;
-    }
-    let len = u32::from_be_bytes([b[1], b[2], b[3], b[4]]);
-    let msg_type = b[5];
-    if !matches!(b[0], 3 | 4) || len < COMMON_HEADER_LEN as u32 || len > max_len {
-        return Verdict::No;
-    }
-    let len = len as usize;
-    if has_per_peer_header(msg_type) {
-        if len < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
-            return Verdict::No;
-        }
-        if b.len() < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
-            return more;
-        }
-        if !plausible_per_peer_header(&b[COMMON_HEADER_LEN..]) {
-            return Verdict::No;
-        }
-    } else if matches!(msg_type, MSG_INITIATION | MSG_TERMINATION) {
-        if b.len() < len {
-            if !last {
-                return Verdict::More;
-            }
-            if strict {
-                return Verdict::No;
-            }
-        }
-        if !tlvs_fit(&b[COMMON_HEADER_LEN..len.min(b.len())], b.len() >= len) {
-            return Verdict::No;
-        }
-    } else {
-        return Verdict::No;
-    }
-    if b.len() >= len + COMMON_HEADER_LEN {
-        let n = &b[len..];
-        let nlen = u32::from_be_bytes([n[1], n[2], n[3], n[4]]);
-        if matches!(n[0], 3 | 4) && nlen >= COMMON_HEADER_LEN as u32 && nlen <= max_len && n[5] <= 6
-        {
-            Verdict::Yes
-        } else {
-            Verdict::No
-        }
-    } else if !last {
-        Verdict::More
-    } else if !strict || (eof && b.len() == len) {
-        Verdict::Yes
-    } else {
-        Verdict::No
-    }
-}
-
-/// Whether `b` splits into type-length-value elements (exactly when `complete`, else the last
-/// may run past the end).
-fn tlvs_fit(mut b: &[u8], complete: bool) -> bool {
-    while !b.is_empty() {
-        if b.len() < 4 {
-            return !complete;
-        }
-        let len = u16::from_be_bytes([b[2], b[3]]) as usize;
-        if b.len() < 4 + len {
-            return !complete;
-        }
-        b = &b[4 + len..];
-    }
-    true
 }
