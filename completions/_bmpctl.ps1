@@ -27,6 +27,9 @@ Register-ArgumentCompleter -Native -CommandName 'bmpctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Print the message log of BMP streams: one line (or JSON object) per message and finding')
+            [CompletionResult]::new('peers', 'peers', [CompletionResultType]::ParameterValue, 'One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB, findings')
+            [CompletionResult]::new('churn', 'churn', [CompletionResultType]::ParameterValue, 'Route churn per router, peer and RIB view and time bucket, the initial table dump apart')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -34,6 +37,12 @@ Register-ArgumentCompleter -Native -CommandName 'bmpctl' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Input format; by default recognised by content')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding')
+            [CompletionResult]::new('--router', '--router', [CompletionResultType]::ParameterName, 'Only this router: its sysName, its address, or the stream name (repeatable)')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'Only peers with this address or inside this prefix (repeatable)')
+            [CompletionResult]::new('--rib', '--rib', [CompletionResultType]::ParameterName, 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)')
+            [CompletionResult]::new('--afi', '--afi', [CompletionResultType]::ParameterName, 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339 or epoch seconds)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour in text output (NO_COLOR in the environment also turns it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line (NDJSON) instead of text; the schema is in the README')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show every route and attribute (text output)')
@@ -42,12 +51,74 @@ Register-ArgumentCompleter -Native -CommandName 'bmpctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'bmpctl;peers' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Input format; by default recognised by content')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding')
+            [CompletionResult]::new('--router', '--router', [CompletionResultType]::ParameterName, 'Only this router: its sysName, its address, or the stream name (repeatable)')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'Only peers with this address or inside this prefix (repeatable)')
+            [CompletionResult]::new('--rib', '--rib', [CompletionResultType]::ParameterName, 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)')
+            [CompletionResult]::new('--afi', '--afi', [CompletionResultType]::ParameterName, 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour in text output (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON document instead of a table; the schema is in the README')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'bmpctl;timeline' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Input format; by default recognised by content')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding')
+            [CompletionResult]::new('--router', '--router', [CompletionResultType]::ParameterName, 'Only this router: its sysName, its address, or the stream name (repeatable)')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'Only peers with this address or inside this prefix (repeatable)')
+            [CompletionResult]::new('--rib', '--rib', [CompletionResultType]::ParameterName, 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)')
+            [CompletionResult]::new('--afi', '--afi', [CompletionResultType]::ParameterName, 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour in text output (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON document instead of a table; the schema is in the README')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'bmpctl;churn' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Input format; by default recognised by content')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)')
+            [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding')
+            [CompletionResult]::new('--router', '--router', [CompletionResultType]::ParameterName, 'Only this router: its sysName, its address, or the stream name (repeatable)')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'Only peers with this address or inside this prefix (repeatable)')
+            [CompletionResult]::new('--rib', '--rib', [CompletionResultType]::ParameterName, 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)')
+            [CompletionResult]::new('--afi', '--afi', [CompletionResultType]::ParameterName, 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events at or before this time (RFC 3339 or epoch seconds)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Bucket width (e.g. 10s, 1m, 1h); by default chosen from the time span')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many of the most churning prefixes and origin ASes to list')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour in text output (NO_COLOR in the environment also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON document instead of a table; the schema is in the README')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'bmpctl;help' {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Print the message log of BMP streams: one line (or JSON object) per message and finding')
+            [CompletionResult]::new('peers', 'peers', [CompletionResultType]::ParameterValue, 'One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB, findings')
+            [CompletionResult]::new('churn', 'churn', [CompletionResultType]::ParameterValue, 'Route churn per router, peer and RIB view and time bucket, the initial table dump apart')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'bmpctl;help;decode' {
+            break
+        }
+        'bmpctl;help;peers' {
+            break
+        }
+        'bmpctl;help;timeline' {
+            break
+        }
+        'bmpctl;help;churn' {
             break
         }
         'bmpctl;help;help' {

@@ -30,6 +30,9 @@ never\t'Never colour'"
 complete -c bmpctl -n "__fish_bmpctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bmpctl -n "__fish_bmpctl_needs_command" -s V -l version -d 'Print version'
 complete -c bmpctl -n "__fish_bmpctl_needs_command" -f -a "decode" -d 'Print the message log of BMP streams: one line (or JSON object) per message and finding'
+complete -c bmpctl -n "__fish_bmpctl_needs_command" -f -a "peers" -d 'One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics'
+complete -c bmpctl -n "__fish_bmpctl_needs_command" -f -a "timeline" -d 'Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB, findings'
+complete -c bmpctl -n "__fish_bmpctl_needs_command" -f -a "churn" -d 'Route churn per router, peer and RIB view and time bucket, the initial table dump apart'
 complete -c bmpctl -n "__fish_bmpctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
 raw\t'Raw BMP bytes as a router sends them'
@@ -38,11 +41,76 @@ pcapng\t'pcapng capture'
 openbmp\t'OpenBMP raw messages (binary OBMP or text header), as published on Kafka'"
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l port -d 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l max-message -d 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l router -d 'Only this router: its sysName, its address, or the stream name (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l peer -d 'Only peers with this address or inside this prefix (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l rib -d 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l afi -d 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l since -d 'Only events at or after this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l until -d 'Only events at or before this time (RFC 3339 or epoch seconds)' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l json -d 'One JSON object per line (NDJSON) instead of text; the schema is in the README'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -s v -l verbose -d 'Show every route and attribute (text output)'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Print the message log of BMP streams: one line (or JSON object) per message and finding'
-complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
+raw\t'Raw BMP bytes as a router sends them'
+pcap\t'pcap capture'
+pcapng\t'pcapng capture'
+openbmp\t'OpenBMP raw messages (binary OBMP or text header), as published on Kafka'"
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l port -d 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l max-message -d 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l router -d 'Only this router: its sysName, its address, or the stream name (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l peer -d 'Only peers with this address or inside this prefix (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l rib -d 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l afi -d 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l since -d 'Only events at or after this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l until -d 'Only events at or before this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l json -d 'One JSON document instead of a table; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
+raw\t'Raw BMP bytes as a router sends them'
+pcap\t'pcap capture'
+pcapng\t'pcapng capture'
+openbmp\t'OpenBMP raw messages (binary OBMP or text header), as published on Kafka'"
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l port -d 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l max-message -d 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l router -d 'Only this router: its sysName, its address, or the stream name (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l peer -d 'Only peers with this address or inside this prefix (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l rib -d 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l afi -d 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l since -d 'Only events at or after this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l until -d 'Only events at or before this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l json -d 'One JSON document instead of a table; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
+raw\t'Raw BMP bytes as a router sends them'
+pcap\t'pcap capture'
+pcapng\t'pcapng capture'
+openbmp\t'OpenBMP raw messages (binary OBMP or text header), as published on Kafka'"
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l port -d 'In captures, only TCP flows with this port on either side (by default every flow whose bytes frame as BMP, on any port)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l max-message -d 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l router -d 'Only this router: its sysName, its address, or the stream name (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l peer -d 'Only peers with this address or inside this prefix (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l rib -d 'Only this RIB view: in-pre, in-post, out-pre, out-post, loc-rib (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l afi -d 'Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast, ipv6_vpn, l2vpn_evpn (repeatable)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l since -d 'Only events at or after this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l until -d 'Only events at or before this time (RFC 3339 or epoch seconds)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l interval -d 'Bucket width (e.g. 10s, 1m, 1h); by default chosen from the time span' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l top -d 'How many of the most churning prefixes and origin ASes to list' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l json -d 'One JSON document instead of a table; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode peers timeline churn help" -f -a "decode" -d 'Print the message log of BMP streams: one line (or JSON object) per message and finding'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode peers timeline churn help" -f -a "peers" -d 'One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode peers timeline churn help" -f -a "timeline" -d 'Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB, findings'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode peers timeline churn help" -f -a "churn" -d 'Route churn per router, peer and RIB view and time bucket, the initial table dump apart'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand help; and not __fish_seen_subcommand_from decode peers timeline churn help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,10 +8,14 @@ use std::rc::Rc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, ColorChoice, Command, DecodeArgs, FormatChoice};
+use crate::analysis::{self, EndHow, Lifecycle, View};
+use crate::cli::{Cli, ColorChoice, Command, DecodeArgs, FormatChoice, InputArgs};
+use crate::filter::Filter;
 use crate::finding::{Finding, Kind, Severity};
 use crate::render::{StreamCtx, json, text};
-use crate::source::{self, InputFormat, SourceError, SourceEvent, SourceNotice, SourceOptions};
+use crate::source::{
+    self, EndReason, InputFormat, SourceError, SourceEvent, SourceNotice, SourceOptions,
+};
 use crate::stream::{Event, RouterInfo, StreamDecoder};
 
 /// How a run ended.
@@ -83,7 +87,121 @@ pub fn run(cli: Cli) -> ExitStatus {
     };
     colored::control::set_override(colour);
     match cli.command {
-        Command::Decode(args) => decode(&args),
+        Command::Decode(args) => {
+            let mut sink = RenderSink {
+                args: &args,
+                filter: args.filter.filter(),
+            };
+            read_inputs(&args.input, &mut sink)
+        }
+        Command::Peers(v) => {
+            let mut view = analysis::peers::Peers::new(v.filter.filter());
+            run_view(&v.input, &v.filter.filter(), v.json, &mut view)
+        }
+        Command::Timeline(v) => {
+            let mut view = analysis::timeline::Timeline::new(v.filter.filter());
+            run_view(&v.input, &v.filter.filter(), v.json, &mut view)
+        }
+        Command::Churn(c) => {
+            let mut view = analysis::churn::Churn::new(c.view.filter.filter(), c.interval, c.top);
+            run_view(
+                &c.view.input,
+                &c.view.filter.filter(),
+                c.view.json,
+                &mut view,
+            )
+        }
+    }
+}
+
+/// Where the events of every stream go: the message log, or a view.
+trait Sink {
+    /// One event of a stream; output errors are returned.
+    fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>, out: &mut dyn Write)
+    -> io::Result<()>;
+    /// A stream starts or ends.
+    fn lifecycle(&mut self, _l: &Lifecycle<'_>) {}
+    /// Whether the event counts (passes the filter).
+    fn accepts(&self, ctx: &StreamCtx<'_>, ev: &Event<'_>) -> bool;
+}
+
+/// `decode`: renders each event.
+struct RenderSink<'a> {
+    args: &'a DecodeArgs,
+    filter: Filter,
+}
+
+impl Sink for RenderSink<'_> {
+    fn event(
+        &mut self,
+        ctx: &StreamCtx<'_>,
+        ev: &Event<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match (ev, self.args.json) {
+            (Event::Message(d), true) => writeln!(out, "{}", json::message(ctx, d)),
+            (Event::Finding(f), true) => writeln!(out, "{}", json::finding(ctx, f)),
+            (Event::Message(d), false) => {
+                writeln!(out, "{}", text::message(ctx, d, self.args.verbose))
+            }
+            (Event::Finding(f), false) => writeln!(out, "{}", text::finding(ctx, f)),
+        }
+    }
+
+    fn accepts(&self, ctx: &StreamCtx<'_>, ev: &Event<'_>) -> bool {
+        self.filter.event(ctx, ev)
+    }
+}
+
+/// A view: feeds every accepted event to it; the report comes at the end.
+struct ViewSink<'a> {
+    view: &'a mut dyn View,
+    filter: &'a Filter,
+}
+
+impl Sink for ViewSink<'_> {
+    fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>, _: &mut dyn Write) -> io::Result<()> {
+        self.view.event(ctx, ev);
+        Ok(())
+    }
+
+    fn lifecycle(&mut self, l: &Lifecycle<'_>) {
+        self.view.lifecycle(l);
+    }
+
+    fn accepts(&self, ctx: &StreamCtx<'_>, ev: &Event<'_>) -> bool {
+        self.filter.event(ctx, ev)
+    }
+}
+
+/// Terminal width for tables: `COLUMNS`, else 100.
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &u16| w >= 40)
+        .unwrap_or(100)
+}
+
+fn run_view(input: &InputArgs, filter: &Filter, as_json: bool, view: &mut dyn View) -> ExitStatus {
+    let mut sink = ViewSink { view, filter };
+    let status = read_inputs(input, &mut sink);
+    if status == ExitStatus::Fatal && sink.view.report_json().is_null() {
+        return status;
+    }
+    let report = if as_json {
+        sink.view.report_json().to_string()
+    } else {
+        sink.view.report_text(terminal_width())
+    };
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{report}").and_then(|()| out.flush()) {
+        Err(e) if is_broken_pipe(&e) => ExitStatus::Clean,
+        Err(e) => {
+            eprintln!("bmpctl: error: writing output: {e}");
+            ExitStatus::Fatal
+        }
+        Ok(()) => status,
     }
 }
 
@@ -128,7 +246,9 @@ fn progress_bar(len: Option<u64>) -> ProgressBar {
     bar
 }
 
-fn decode(args: &DecodeArgs) -> ExitStatus {
+/// Reads every input, hands its events to `sink`, prints the summary line; returns the exit
+/// status the inputs deserve.
+fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut summary = Summary::default();
@@ -161,9 +281,11 @@ fn decode(args: &DecodeArgs) -> ExitStatus {
         let mut run = DecodeRun {
             file: &name,
             args,
+            sink: &mut *sink,
             out: &mut out,
             summary: &mut summary,
             streams: HashMap::new(),
+            names: HashMap::new(),
             write_err: None,
             stop,
             bar: bar.clone(),
@@ -192,12 +314,7 @@ fn decode(args: &DecodeArgs) -> ExitStatus {
                     observed: None,
                 };
                 *summary.findings.entry(f.kind).or_default() += 1;
-                let line = if args.json {
-                    json::finding(&ctx, &f).to_string()
-                } else {
-                    text::finding(&ctx, &f)
-                };
-                if let Err(e) = writeln!(out, "{line}") {
+                if let Err(e) = sink.event(&ctx, &Event::Finding(f), &mut out) {
                     if is_broken_pipe(&e) {
                         return ExitStatus::Clean;
                     }
@@ -222,7 +339,7 @@ fn decode(args: &DecodeArgs) -> ExitStatus {
     }
 }
 
-fn source_options(name: &str, args: &DecodeArgs) -> SourceOptions {
+fn source_options(name: &str, args: &InputArgs) -> SourceOptions {
     let mut opts = SourceOptions::named(name);
     opts.format = match args.format {
         FormatChoice::Auto => None,
@@ -249,10 +366,13 @@ struct OpenStream {
 /// Decoding of one input: its streams, and where events go.
 struct DecodeRun<'r, W: Write> {
     file: &'r str,
-    args: &'r DecodeArgs,
+    args: &'r InputArgs,
+    sink: &'r mut dyn Sink,
     out: &'r mut W,
     summary: &'r mut Summary,
     streams: HashMap<u64, OpenStream>,
+    /// How many streams of this input had each name.
+    names: HashMap<String, u32>,
     write_err: Option<io::Error>,
     stop: Rc<Cell<bool>>,
     bar: ProgressBar,
@@ -262,16 +382,32 @@ impl<W: Write> DecodeRun<'_, W> {
     fn event(&mut self, ev: SourceEvent<'_>) {
         match ev {
             SourceEvent::StreamStart {
-                id, name, router, ..
+                id,
+                name,
+                router,
+                time,
+                reconnect,
             } => {
-                let name = if name == self.file {
+                let mut name = if name == self.file {
                     name
                 } else {
                     format!("{} {name}", self.file)
                 };
+                // A reconnect on the same 4-tuple is a new session: give it a name of its own.
+                let seen = self.names.entry(name.clone()).or_insert(0);
+                *seen += 1;
+                if *seen > 1 {
+                    name = format!("{name} #{seen}");
+                }
                 let mut decoder = StreamDecoder::new(self.args.max_message);
                 decoder.router.address = router;
                 self.summary.streams += 1;
+                self.sink.lifecycle(&Lifecycle::StreamStart {
+                    stream: &name,
+                    router,
+                    time: time.map(|t| (t.secs, t.nanos / 1000)),
+                    reconnect,
+                });
                 self.streams.insert(id.0, OpenStream { name, decoder });
             }
             SourceEvent::Data { id, bytes, time } => {
@@ -284,10 +420,22 @@ impl<W: Write> DecodeRun<'_, W> {
                 let observed = time.map(|t| (t.secs, t.nanos / 1000));
                 self.with_stream(id.0, observed, |dec, sink| dec.gap(missing, sink));
             }
-            SourceEvent::StreamEnd { id, time, .. } => {
+            SourceEvent::StreamEnd { id, time, how } => {
                 let observed = time.map(|t| (t.secs, t.nanos / 1000));
                 self.with_stream(id.0, observed, |dec, sink| dec.finish(sink));
-                self.streams.remove(&id.0);
+                if let Some(s) = self.streams.remove(&id.0) {
+                    self.sink.lifecycle(&Lifecycle::StreamEnd {
+                        stream: &s.name,
+                        router: &s.decoder.router,
+                        how: match how {
+                            EndReason::Fin => EndHow::Fin,
+                            EndReason::Reset => EndHow::Reset,
+                            EndReason::Superseded => EndHow::Superseded,
+                            EndReason::EndOfInput => EndHow::EndOfInput,
+                        },
+                        time: observed,
+                    });
+                }
             }
             SourceEvent::Notice(n) => {
                 let (kind, stream) = match &n {
@@ -313,7 +461,7 @@ impl<W: Write> DecodeRun<'_, W> {
                 emit(
                     &ctx,
                     &Event::Finding(finding),
-                    self.args,
+                    &mut *self.sink,
                     self.out,
                     self.summary,
                     &mut self.write_err,
@@ -335,8 +483,8 @@ impl<W: Write> DecodeRun<'_, W> {
         let Some(stream) = self.streams.get_mut(&id) else {
             return;
         };
-        let (args, out, summary, write_err) = (
-            self.args,
+        let (sink, out, summary, write_err) = (
+            &mut *self.sink,
             &mut *self.out,
             &mut *self.summary,
             &mut self.write_err,
@@ -349,7 +497,7 @@ impl<W: Write> DecodeRun<'_, W> {
                 router,
                 observed,
             };
-            emit(&ctx, &ev, args, out, summary, write_err);
+            emit(&ctx, &ev, &mut *sink, out, summary, write_err);
         });
         if summary.messages / PROGRESS_EVERY != before / PROGRESS_EVERY {
             self.bar
@@ -361,11 +509,14 @@ impl<W: Write> DecodeRun<'_, W> {
 fn emit(
     ctx: &StreamCtx<'_>,
     ev: &Event<'_>,
-    args: &DecodeArgs,
+    sink: &mut dyn Sink,
     out: &mut dyn Write,
     summary: &mut Summary,
     write_err: &mut Option<io::Error>,
 ) {
+    if !sink.accepts(ctx, ev) {
+        return;
+    }
     match ev {
         Event::Message(_) => summary.messages += 1,
         Event::Finding(f) => *summary.findings.entry(f.kind).or_default() += 1,
@@ -373,13 +524,7 @@ fn emit(
     if write_err.is_some() {
         return;
     }
-    let res = match (ev, args.json) {
-        (Event::Message(d), true) => writeln!(out, "{}", json::message(ctx, d)),
-        (Event::Finding(f), true) => writeln!(out, "{}", json::finding(ctx, f)),
-        (Event::Message(d), false) => writeln!(out, "{}", text::message(ctx, d, args.verbose)),
-        (Event::Finding(f), false) => writeln!(out, "{}", text::finding(ctx, f)),
-    };
-    if let Err(e) = res {
+    if let Err(e) = sink.event(ctx, ev, out) {
         *write_err = Some(e);
     }
 }

@@ -7,10 +7,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod app;
 pub mod builder;
 pub mod cli;
 pub mod decode;
+pub mod filter;
 pub mod finding;
 pub mod frame;
 pub mod render;

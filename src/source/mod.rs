@@ -225,7 +225,7 @@ pub enum SourceNotice {
         limit: usize,
     },
     /// A TCP connection direction carried data that does not frame as BMP; it is ignored.
-    /// Reported once per direction.
+    /// Reported once per connection.
     NotBmp {
         /// `"src->dst"`.
         flow: String,

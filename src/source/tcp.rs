@@ -17,6 +17,9 @@ struct Ctx<'o> {
     opts: &'o SourceOptions,
     next_id: u64,
     routers: HashSet<IpAddr>,
+    /// Connections (endpoints in order) already reported as not carrying BMP: a connection
+    /// is reported once, whichever of its directions carried data.
+    not_bmp: HashSet<(SocketAddr, SocketAddr)>,
 }
 
 impl Ctx<'_> {
@@ -65,6 +68,7 @@ impl<'o> Engine<'o> {
                 opts,
                 next_id: 0,
                 routers: HashSet::new(),
+                not_bmp: HashSet::new(),
             },
             conns: HashMap::new(),
             next_conn: 0,
@@ -153,6 +157,7 @@ impl<'o> Engine<'o> {
                         self.closed = self.closed.saturating_sub(1);
                     }
                     self.conns.remove(&key);
+                    self.ctx.not_bmp.remove(&key);
                 }
             }
         }
@@ -614,7 +619,12 @@ impl Dir {
             }
             Found::Not => {
                 let examined = det.discarded + det.buf.len() as u64;
-                if examined > 0 {
+                let conn = if self.from <= self.to {
+                    (self.from, self.to)
+                } else {
+                    (self.to, self.from)
+                };
+                if examined > 0 && ctx.not_bmp.insert(conn) {
                     stats.non_bmp_flows += 1;
                     sink(SourceEvent::Notice(SourceNotice::NotBmp {
                         flow: format!("{}->{}", self.from, self.to),
