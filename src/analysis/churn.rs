@@ -153,20 +153,37 @@ struct Totals {
     touched: u64,
 }
 
+/// Counts one route event: every announcement in `announced`, and the kind of change.
+fn classify(
+    c: Change,
+    announced: &mut u64,
+    withdrawn: &mut u64,
+    implicit: &mut u64,
+    duplicate: &mut u64,
+) {
+    match c {
+        Change::New => *announced += 1,
+        Change::Duplicate => {
+            *announced += 1;
+            *duplicate += 1;
+        }
+        Change::Replaced(_) => {
+            *announced += 1;
+            *implicit += 1;
+        }
+        Change::Withdrawn(_) | Change::WithdrawnUnknown => *withdrawn += 1,
+    }
+}
+
 impl Totals {
     fn add(&mut self, c: Change) {
-        match c {
-            Change::New => self.announced += 1,
-            Change::Duplicate => {
-                self.announced += 1;
-                self.duplicate += 1;
-            }
-            Change::Replaced(_) => {
-                self.announced += 1;
-                self.implicit += 1;
-            }
-            Change::Withdrawn(_) | Change::WithdrawnUnknown => self.withdrawn += 1,
-        }
+        classify(
+            c,
+            &mut self.announced,
+            &mut self.withdrawn,
+            &mut self.implicit,
+            &mut self.duplicate,
+        );
     }
 
     fn json(&self) -> Value {
@@ -192,18 +209,13 @@ struct Bucket {
 
 impl Bucket {
     fn add(&mut self, c: Change) {
-        match c {
-            Change::New => self.announced += 1,
-            Change::Duplicate => {
-                self.announced += 1;
-                self.duplicate += 1;
-            }
-            Change::Replaced(_) => {
-                self.announced += 1;
-                self.implicit += 1;
-            }
-            Change::Withdrawn(_) | Change::WithdrawnUnknown => self.withdrawn += 1,
-        }
+        classify(
+            c,
+            &mut self.announced,
+            &mut self.withdrawn,
+            &mut self.implicit,
+            &mut self.duplicate,
+        );
     }
 
     fn merge(&mut self, o: &Bucket) {

@@ -368,15 +368,7 @@ impl LastDown {
             "time": time_json(self.time),
         });
         if let Some((c, sc, comm)) = &self.notification {
-            let mut n = json!({
-                "code": c, "subcode": sc,
-                "name": codes::notification_code_name(*c),
-                "subcode_name": codes::notification_subcode_name(*c, *sc),
-            });
-            if let Some(t) = comm {
-                n["shutdown_communication"] = t.clone().into();
-            }
-            v["notification"] = n;
+            v["notification"] = crate::render::json::notification_json(*c, *sc, comm.as_deref());
         }
         if let Some(e) = self.fsm_event {
             v["fsm_event"] = json!({"code": e, "name": codes::fsm_event_name(e)});

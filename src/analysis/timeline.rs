@@ -804,17 +804,11 @@ impl Timeline {
                             code,
                             subcode,
                             shutdown,
-                        } => {
-                            let mut v = json!({
-                                "code": code, "subcode": subcode,
-                                "name": codes::notification_code_name(*code),
-                                "subcode_name": codes::notification_subcode_name(*code, *subcode),
-                            });
-                            if let Some(t) = shutdown {
-                                v["shutdown_communication"] = t.clone().into();
-                            }
-                            v
-                        }
+                        } => crate::render::json::notification_json(
+                            *code,
+                            *subcode,
+                            shutdown.as_deref(),
+                        ),
                         Notif::Raw(raw) => json!({"raw": raw}),
                     };
                 }

@@ -252,18 +252,25 @@ fn peer_down_reason(r: &Reason<'_>) -> Value {
     v
 }
 
+/// A NOTIFICATION's code and subcode with their names, and its shutdown communication when
+/// it carries one: the shape every report uses.
+pub fn notification_json(code: u8, subcode: u8, shutdown: Option<&str>) -> Value {
+    let mut v = json!({
+        "code": code, "subcode": subcode,
+        "name": codes::notification_code_name(code),
+        "subcode_name": codes::notification_subcode_name(code, subcode),
+    });
+    if let Some(text) = shutdown {
+        v["shutdown_communication"] = text.into();
+    }
+    v
+}
+
 fn notification_pdu(pdu: &BgpPdu<'_>) -> Value {
     match bgp::decode_pdu(pdu) {
         Ok(BgpMessage::Notification(n)) => {
-            let mut v = json!({
-                "code": n.code, "subcode": n.subcode,
-                "name": codes::notification_code_name(n.code),
-                "subcode_name": codes::notification_subcode_name(n.code, n.subcode),
-                "data": hex(n.data),
-            });
-            if let Some(text) = n.shutdown_communication() {
-                v["shutdown_communication"] = text.into();
-            }
+            let mut v = notification_json(n.code, n.subcode, n.shutdown_communication().as_deref());
+            v["data"] = hex(n.data).into();
             v
         }
         _ => json!({"raw": hex(pdu.raw)}),
