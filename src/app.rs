@@ -9,7 +9,7 @@ use std::rc::Rc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::analysis::{self, EndHow, Lifecycle, View};
-use crate::cli::{Cli, ColorChoice, Command, DecodeArgs, FormatChoice, InputArgs};
+use crate::cli::{Cli, ColorChoice, Command, FormatChoice, InputArgs, LiveOutputArgs, LiveView};
 use crate::filter::Filter;
 use crate::finding::{Finding, Kind, Severity};
 use crate::render::{StreamCtx, json, text};
@@ -44,13 +44,13 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.findings
             .keys()
             .any(|k| k.severity() == Severity::Error)
     }
 
-    fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let streams = if self.streams == 1 {
             "stream"
         } else {
@@ -89,7 +89,8 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Decode(args) => {
             let mut sink = RenderSink {
-                args: &args,
+                json: args.json,
+                verbose: args.verbose,
                 filter: args.filter.filter(),
             };
             read_inputs(&args.input, &mut sink)
@@ -111,11 +112,40 @@ pub fn run(cli: Cli) -> ExitStatus {
                 &mut view,
             )
         }
+        Command::Listen(args) => with_live_sink(&args.output, |sink| {
+            crate::live::listen(&args, sink, stdout_tty)
+        }),
+        Command::Connect(args) => with_live_sink(&args.output, |sink| {
+            crate::live::connect(&args, sink, stdout_tty)
+        }),
+        Command::Replay(args) => crate::live::replay(&args),
     }
 }
 
+/// Builds the sink a live command's output options ask for (the message log, or a view) and
+/// runs `f` with it.
+fn with_live_sink(o: &LiveOutputArgs, f: impl FnOnce(&mut dyn Sink) -> ExitStatus) -> ExitStatus {
+    let filter = o.filter.filter();
+    let mut view: Box<dyn View> = match o.view {
+        None => {
+            return f(&mut RenderSink {
+                json: o.json,
+                verbose: o.verbose,
+                filter,
+            });
+        }
+        Some(LiveView::Peers) => Box::new(analysis::peers::Peers::new(filter.clone())),
+        Some(LiveView::Timeline) => Box::new(analysis::timeline::Timeline::new(filter.clone())),
+        Some(LiveView::Churn) => Box::new(analysis::churn::Churn::new(filter.clone(), None, 10)),
+    };
+    f(&mut ViewSink {
+        view: &mut *view,
+        filter: &filter,
+    })
+}
+
 /// Where the events of every stream go: the message log, or a view.
-trait Sink {
+pub(crate) trait Sink {
     /// One event of a stream; output errors are returned.
     fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>, out: &mut dyn Write)
     -> io::Result<()>;
@@ -123,26 +153,31 @@ trait Sink {
     fn lifecycle(&mut self, _l: &Lifecycle<'_>) {}
     /// Whether the event counts (passes the filter).
     fn accepts(&self, ctx: &StreamCtx<'_>, ev: &Event<'_>) -> bool;
+    /// The view fed, when this sink feeds one (live commands re-draw it).
+    fn view(&self) -> Option<&dyn View> {
+        None
+    }
 }
 
 /// `decode`: renders each event.
-struct RenderSink<'a> {
-    args: &'a DecodeArgs,
+struct RenderSink {
+    json: bool,
+    verbose: bool,
     filter: Filter,
 }
 
-impl Sink for RenderSink<'_> {
+impl Sink for RenderSink {
     fn event(
         &mut self,
         ctx: &StreamCtx<'_>,
         ev: &Event<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        match (ev, self.args.json) {
+        match (ev, self.json) {
             (Event::Message(d), true) => writeln!(out, "{}", json::message(ctx, d)),
             (Event::Finding(f), true) => writeln!(out, "{}", json::finding(ctx, f)),
             (Event::Message(d), false) => {
-                writeln!(out, "{}", text::message(ctx, d, self.args.verbose))
+                writeln!(out, "{}", text::message(ctx, d, self.verbose))
             }
             (Event::Finding(f), false) => writeln!(out, "{}", text::finding(ctx, f)),
         }
@@ -172,15 +207,63 @@ impl Sink for ViewSink<'_> {
     fn accepts(&self, ctx: &StreamCtx<'_>, ev: &Event<'_>) -> bool {
         self.filter.event(ctx, ev)
     }
+
+    fn view(&self) -> Option<&dyn View> {
+        Some(&*self.view)
+    }
 }
 
 /// Terminal width for tables: `COLUMNS`, else 100.
-fn terminal_width() -> u16 {
+pub(crate) fn terminal_width() -> u16 {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
         .filter(|&w: &u16| w >= 40)
         .unwrap_or(100)
+}
+
+/// Ends a live run: prints the view's final report (the message log is already out), flushes,
+/// prints the summary line; returns the exit status.
+pub(crate) fn finish_live<W: Write>(
+    sink: &dyn Sink,
+    out: &mut W,
+    summary: &Summary,
+    as_json: bool,
+    write_err: Option<io::Error>,
+    fatal: bool,
+) -> ExitStatus {
+    let mut result = match write_err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    };
+    if result.is_ok() {
+        if let Some(view) = sink.view() {
+            let report = if as_json {
+                view.report_json().to_string()
+            } else {
+                view.report_text(terminal_width())
+            };
+            result = writeln!(out, "{report}");
+        }
+    }
+    result = result.and_then(|()| out.flush());
+    match result {
+        Err(e) if is_broken_pipe(&e) => {}
+        Err(e) => {
+            eprintln!("bmpctl: error: writing output: {e}");
+            eprintln!("{}", summary.line());
+            return ExitStatus::Fatal;
+        }
+        Ok(()) => {}
+    }
+    eprintln!("{}", summary.line());
+    if fatal {
+        ExitStatus::Fatal
+    } else if summary.has_errors() {
+        ExitStatus::InputErrors
+    } else {
+        ExitStatus::Clean
+    }
 }
 
 fn run_view(input: &InputArgs, filter: &Filter, as_json: bool, view: &mut dyn View) -> ExitStatus {
@@ -205,7 +288,7 @@ fn run_view(input: &InputArgs, filter: &Filter, as_json: bool, view: &mut dyn Vi
     }
 }
 
-fn is_broken_pipe(e: &io::Error) -> bool {
+pub(crate) fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe
 }
 
@@ -280,7 +363,8 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
         };
         let mut run = DecodeRun {
             file: &name,
-            args,
+            max_message: args.max_message,
+            limit: u64::MAX,
             sink: &mut *sink,
             out: &mut out,
             summary: &mut summary,
@@ -339,7 +423,7 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     }
 }
 
-fn source_options(name: &str, args: &InputArgs) -> SourceOptions {
+pub(crate) fn source_options(name: &str, args: &InputArgs) -> SourceOptions {
     let mut opts = SourceOptions::named(name);
     opts.format = match args.format {
         FormatChoice::Auto => None,
@@ -361,12 +445,28 @@ fn source_options(name: &str, args: &InputArgs) -> SourceOptions {
 struct OpenStream {
     name: String,
     decoder: StreamDecoder,
+    health: StreamHealth,
 }
 
-/// Decoding of one input: its streams, and where events go.
-struct DecodeRun<'r, W: Write> {
+/// How well a stream frames, for live sessions that cut off a peer sending garbage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct StreamHealth {
+    /// Bytes reported skipped (`garbage_skipped` findings) so far.
+    pub garbage: u64,
+    /// Stream offset just past the last decoded message (or the last resynchronisation).
+    pub progress: u64,
+    /// Bytes of the stream pushed so far.
+    pub len: u64,
+}
+
+/// Decoding of one input (a file, or every session of a live run): its streams, and where
+/// events go.
+pub(crate) struct DecodeRun<'r, W: Write> {
+    /// Input name, prefixed to stream names that differ from it (empty: no prefix).
     file: &'r str,
-    args: &'r InputArgs,
+    max_message: u32,
+    /// Events stop counting and reaching the sink once this many messages were counted.
+    limit: u64,
     sink: &'r mut dyn Sink,
     out: &'r mut W,
     summary: &'r mut Summary,
@@ -378,8 +478,84 @@ struct DecodeRun<'r, W: Write> {
     bar: ProgressBar,
 }
 
-impl<W: Write> DecodeRun<'_, W> {
-    fn event(&mut self, ev: SourceEvent<'_>) {
+impl<'r, W: Write> DecodeRun<'r, W> {
+    /// A run for live sessions: stream names are used as they come (no input-name prefix); at
+    /// most `limit` messages reach the sink.
+    pub(crate) fn live(
+        max_message: u32,
+        limit: u64,
+        sink: &'r mut dyn Sink,
+        out: &'r mut W,
+        summary: &'r mut Summary,
+    ) -> Self {
+        DecodeRun {
+            file: "",
+            max_message,
+            limit,
+            sink,
+            out,
+            summary,
+            streams: HashMap::new(),
+            names: HashMap::new(),
+            write_err: None,
+            stop: Rc::new(Cell::new(false)),
+            bar: ProgressBar::hidden(),
+        }
+    }
+
+    /// The sink.
+    pub(crate) fn sink(&self) -> &dyn Sink {
+        &*self.sink
+    }
+
+    /// The output.
+    pub(crate) fn out(&mut self) -> &mut W {
+        self.out
+    }
+
+    /// Whether the message limit has been reached.
+    pub(crate) fn limit_reached(&self) -> bool {
+        self.summary.messages >= self.limit
+    }
+
+    /// The first output error, taken.
+    pub(crate) fn take_write_err(&mut self) -> Option<io::Error> {
+        self.write_err.take()
+    }
+
+    /// How a stream frames so far.
+    pub(crate) fn health(&self, id: u64) -> Option<StreamHealth> {
+        self.streams.get(&id).map(|s| StreamHealth {
+            len: s.decoder.stream_len(),
+            ..s.health
+        })
+    }
+
+    /// A finding about a stream (or about no stream) from outside its bytes.
+    pub(crate) fn finding(&mut self, stream: Option<u64>, finding: Finding) {
+        let default_router = RouterInfo::default();
+        let (name, router) = match stream.and_then(|s| self.streams.get(&s)) {
+            Some(s) => (s.name.clone(), s.decoder.router.clone()),
+            None => (self.file.to_string(), default_router),
+        };
+        let ctx = StreamCtx {
+            name: &name,
+            router: &router,
+            observed: None,
+        };
+        emit(
+            &ctx,
+            &Event::Finding(finding),
+            &mut *self.sink,
+            self.out,
+            self.summary,
+            &mut self.write_err,
+            self.limit,
+        );
+    }
+
+    /// One event of the source.
+    pub(crate) fn event(&mut self, ev: SourceEvent<'_>) {
         match ev {
             SourceEvent::StreamStart {
                 id,
@@ -388,7 +564,7 @@ impl<W: Write> DecodeRun<'_, W> {
                 time,
                 reconnect,
             } => {
-                let mut name = if name == self.file {
+                let mut name = if name == self.file || self.file.is_empty() {
                     name
                 } else {
                     format!("{} {name}", self.file)
@@ -399,7 +575,7 @@ impl<W: Write> DecodeRun<'_, W> {
                 if *seen > 1 {
                     name = format!("{name} #{seen}");
                 }
-                let mut decoder = StreamDecoder::new(self.args.max_message);
+                let mut decoder = StreamDecoder::new(self.max_message);
                 decoder.router.address = router;
                 self.summary.streams += 1;
                 self.sink.lifecycle(&Lifecycle::StreamStart {
@@ -408,7 +584,14 @@ impl<W: Write> DecodeRun<'_, W> {
                     time: time.map(|t| (t.secs, t.nanos / 1000)),
                     reconnect,
                 });
-                self.streams.insert(id.0, OpenStream { name, decoder });
+                self.streams.insert(
+                    id.0,
+                    OpenStream {
+                        name,
+                        decoder,
+                        health: StreamHealth::default(),
+                    },
+                );
             }
             SourceEvent::Data { id, bytes, time } => {
                 let observed = time.map(|t| (t.secs, t.nanos / 1000));
@@ -447,25 +630,7 @@ impl<W: Write> DecodeRun<'_, W> {
                     }
                     _ => (Kind::SourceNotice, None),
                 };
-                let finding = Finding::new(kind, 0, None, n.to_string());
-                let default_router = RouterInfo::default();
-                let (name, router) = match stream.and_then(|s| self.streams.get(&s)) {
-                    Some(s) => (s.name.clone(), s.decoder.router.clone()),
-                    None => (self.file.to_string(), default_router),
-                };
-                let ctx = StreamCtx {
-                    name: &name,
-                    router: &router,
-                    observed: None,
-                };
-                emit(
-                    &ctx,
-                    &Event::Finding(finding),
-                    &mut *self.sink,
-                    self.out,
-                    self.summary,
-                    &mut self.write_err,
-                );
+                self.finding(stream, Finding::new(kind, 0, None, n.to_string()));
             }
         }
         if self.write_err.is_some() {
@@ -483,27 +648,47 @@ impl<W: Write> DecodeRun<'_, W> {
         let Some(stream) = self.streams.get_mut(&id) else {
             return;
         };
-        let (sink, out, summary, write_err) = (
+        let (sink, out, summary, write_err, limit) = (
             &mut *self.sink,
             &mut *self.out,
             &mut *self.summary,
             &mut self.write_err,
+            self.limit,
         );
         let name = stream.name.as_str();
+        let health = &mut stream.health;
         let before = summary.messages;
         f(&mut stream.decoder, &mut |router, ev| {
+            match &ev {
+                Event::Message(d) => health.progress = d.offset + d.raw.len() as u64,
+                Event::Finding(f) if f.kind == Kind::GarbageSkipped => {
+                    let count = skipped_count(&f.detail);
+                    health.garbage += count;
+                    health.progress = health.progress.max(f.offset + count);
+                }
+                Event::Finding(_) => {}
+            }
             let ctx = StreamCtx {
                 name,
                 router,
                 observed,
             };
-            emit(&ctx, &ev, &mut *sink, out, summary, write_err);
+            emit(&ctx, &ev, &mut *sink, out, summary, write_err, limit);
         });
         if summary.messages / PROGRESS_EVERY != before / PROGRESS_EVERY {
             self.bar
                 .set_message(format!("{} messages", self.summary.messages));
         }
     }
+}
+
+/// The byte count of a `garbage_skipped` finding ("skipped N bytes: ...").
+fn skipped_count(detail: &str) -> u64 {
+    detail
+        .strip_prefix("skipped ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn emit(
@@ -513,8 +698,9 @@ fn emit(
     out: &mut dyn Write,
     summary: &mut Summary,
     write_err: &mut Option<io::Error>,
+    limit: u64,
 ) {
-    if !sink.accepts(ctx, ev) {
+    if summary.messages >= limit || !sink.accepts(ctx, ev) {
         return;
     }
     match ev {

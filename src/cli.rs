@@ -60,6 +60,24 @@ pub enum Command {
         after_help = "Examples:\n  bmpctl churn capture.pcap\n  bmpctl churn --interval 1m --top 20 --json dump.bmp\n\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
     )]
     Churn(ChurnArgs),
+    /// Station mode: accept BMP sessions from routers and show them live (the message log, or a
+    /// view re-drawn every few seconds).
+    #[command(
+        after_help = "Examples:\n  bmpctl listen\n  bmpctl listen 192.0.2.10:11019 --allow 192.0.2.0/24 --write /var/tmp/bmp\n  bmpctl listen --view peers --every 5s\n  bmpctl listen --json --duration 10m | jq -c 'select(.type == \"peer_down\")'\n\nBy default listens on port 11019 of every IPv4 and IPv6 address. Each connection is a BMP session of its own, named by the router's address and port (and its sysName once its Initiation arrives). Ctrl-C, SIGTERM, --duration or --count end the run: sessions are closed, everything is flushed, the final report and a summary line follow.\nExit status: 0 clean, 1 a session had errors, 2 usage or I/O failure (e.g. the address cannot be bound)."
+    )]
+    Listen(ListenArgs),
+    /// Station mode, dialling out: connect to routers whose BMP station slot listens (FRR
+    /// `bmp listener`, Junos `connection-mode passive`), reconnecting with backoff.
+    #[command(
+        after_help = "Examples:\n  bmpctl connect 192.0.2.1:5000\n  bmpctl connect r1.example.net:5000 r2.example.net:5000 --view timeline\n  bmpctl connect 192.0.2.1:5000 --retry-min 500ms --retry-max 30s --write /var/tmp/bmp\n\nAt most one connection per router at a time; every reconnect is a new BMP session.\nExit status: 0 clean, 1 a session had errors, 2 usage or I/O failure."
+    )]
+    Connect(ConnectArgs),
+    /// Send the BMP sessions of dumps or captures to a station over TCP, one connection per
+    /// recorded session, at the recorded pace or as fast as possible.
+    #[command(
+        after_help = "Examples:\n  bmpctl replay capture.pcap --to 127.0.0.1:11019\n  bmpctl replay --fast a.bmp b.bmp --to [::1]:11019\n  bmpctl replay --speed 10 capture.pcapng.gz --to collector.example.net:5000\n\nEvery session of every input is replayed at once, each over its own connection; the pace comes from capture times, else (raw dumps) from the per-peer header timestamps. A summary line per connection goes to stderr.\nExit status: 0 everything sent, 2 usage, read or connection failure."
+    )]
+    Replay(ReplayArgs),
 }
 
 /// Input formats.
@@ -216,4 +234,164 @@ pub struct ChurnArgs {
     /// How many of the most churning prefixes and origin ASes to list.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+}
+
+/// A view shown live instead of the message log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LiveView {
+    /// One row per monitored peer and RIB view.
+    Peers,
+    /// Sessions and peer events in time order.
+    Timeline,
+    /// Route churn per router, peer and time bucket.
+    Churn,
+}
+
+/// What live commands show.
+#[derive(Debug, Args)]
+pub struct LiveOutputArgs {
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// JSON: NDJSON messages, or the view's JSON document at the end.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show every route and attribute (text message log).
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Show this view instead of the message log: re-drawn every --every on a terminal, and
+    /// printed once more at the end.
+    #[arg(long, value_enum, value_name = "VIEW")]
+    pub view: Option<LiveView>,
+
+    /// How often a view is re-drawn on a terminal (e.g. 500ms, 2s, 1m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+    pub every: std::time::Duration,
+
+    /// Largest BMP message accepted, in bytes; longer ones are skipped by their length with a
+    /// finding.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::frame::DEFAULT_MAX_MESSAGE,
+          value_parser = clap::value_parser!(u32).range(4096..))]
+    pub max_message: u32,
+}
+
+/// How long live commands run and what they record.
+#[derive(Debug, Args)]
+pub struct LiveRunArgs {
+    /// Stop after this long (e.g. 30s, 10m, 2h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<std::time::Duration>,
+
+    /// Stop after this many messages (those that pass the filters).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Save each session's bytes, exactly as received, to its own file in DIR
+    /// (ADDRESS_PORT_STARTTIME.bmp), written as they arrive; `bmpctl decode` reads them.
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
+}
+
+/// An address to listen on: `ADDR:PORT` (IPv6 in brackets), or a bare port for every address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenAddr {
+    /// One address.
+    Addr(std::net::SocketAddr),
+    /// Every IPv4 and IPv6 address.
+    Port(u16),
+}
+
+/// Parses `192.0.2.10:11019`, `[2001:db8::1]:11019` or `11019`.
+pub fn parse_listen_addr(s: &str) -> Result<ListenAddr, String> {
+    if let Ok(port) = s.parse::<u16>() {
+        return Ok(ListenAddr::Port(port));
+    }
+    s.parse().map(ListenAddr::Addr).map_err(|_| {
+        format!("'{s}' is not ADDR:PORT (e.g. 0.0.0.0:11019, [::]:11019) or a port number")
+    })
+}
+
+/// Arguments of `listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Addresses to listen on (ADDR:PORT, IPv6 in brackets, or a bare port for every
+    /// address); by default port 11019 on every IPv4 and IPv6 address.
+    #[arg(value_name = "ADDR:PORT", value_parser = parse_listen_addr)]
+    pub addrs: Vec<ListenAddr>,
+
+    /// Output.
+    #[command(flatten)]
+    pub output: LiveOutputArgs,
+
+    /// Run length and recording.
+    #[command(flatten)]
+    pub run: LiveRunArgs,
+
+    /// Most sessions at once; routers beyond it are refused (connection closed, message on
+    /// stderr).
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_sessions: usize,
+
+    /// Accept connections only from these addresses or prefixes (repeatable; by default
+    /// from anywhere). Others are closed at once, with a message on stderr.
+    #[arg(long, value_name = "ADDR[/LEN]", value_parser = crate::filter::AddrMatch::parse)]
+    pub allow: Vec<crate::filter::AddrMatch>,
+
+    /// Write the bound addresses (one per line) to FILE once listening.
+    #[arg(long, value_name = "FILE")]
+    pub port_file: Option<PathBuf>,
+}
+
+/// Arguments of `connect`.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// Routers to dial: HOST:PORT (IPv6 in brackets).
+    #[arg(required = true, value_name = "HOST:PORT")]
+    pub targets: Vec<String>,
+
+    /// Output.
+    #[command(flatten)]
+    pub output: LiveOutputArgs,
+
+    /// Run length and recording.
+    #[command(flatten)]
+    pub run: LiveRunArgs,
+
+    /// First wait before reconnecting (doubled after each failed attempt).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub retry_min: std::time::Duration,
+
+    /// Longest wait between attempts.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub retry_max: std::time::Duration,
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The station: HOST:PORT (IPv6 in brackets).
+    #[arg(long, required = true, value_name = "HOST:PORT")]
+    pub to: String,
+
+    /// Pace factor: 2 replays twice as fast as recorded, 0.5 half as fast.
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+
+    /// As fast as possible, ignoring recorded times.
+    #[arg(long, conflicts_with = "speed")]
+    pub fast: bool,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}' is not a positive number")),
+    }
 }

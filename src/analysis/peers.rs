@@ -124,9 +124,10 @@ use std::net::{IpAddr, Ipv4Addr};
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::{Map, Value, json};
 
-use super::routes::{AttrFingerprint, AttrStore, RouteTable};
+use super::routes::{AttrFingerprint, AttrStore, FastBuild, RouteTable};
 use super::{Analysis, EndHow, Lifecycle, View, event_time};
 use crate::decode::bgp::open::Open;
+use crate::decode::bgp::update::How;
 use crate::decode::bgp::{self, BgpMessage};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{PeerHeader, RibView};
@@ -440,7 +441,8 @@ struct Row {
     table: RouteTable,
     announced: u64,
     withdrawn: u64,
-    decoded: BTreeMap<&'static str, u64>,
+    /// Routes per decode label, indexed by `How::index`.
+    decoded: [u64; How::ALL.len()],
     end_of_rib: Vec<(u16, u8)>,
     last_update: Time,
     /// Route Monitoring was seen for this view.
@@ -450,6 +452,17 @@ struct Row {
 }
 
 impl Row {
+    /// The decode labels with routes, and their counts, sorted by label.
+    fn decoded_labels(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        let mut v: Vec<(&'static str, u64)> = How::ALL
+            .iter()
+            .map(|h| (h.label(), self.decoded[h.index()]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        v.sort_unstable();
+        v.into_iter()
+    }
+
     fn clear_table(&mut self) {
         self.table.clear();
         self.end_of_rib.clear();
@@ -521,8 +534,8 @@ pub struct Peers {
     routers: Vec<Router>,
     /// Stream name -> router index.
     streams: HashMap<String, usize>,
-    peers: HashMap<(usize, PeerId), PeerState>,
-    rows: HashMap<RowKey, Row>,
+    peers: HashMap<(usize, PeerId), PeerState, FastBuild>,
+    rows: HashMap<RowKey, Row, FastBuild>,
 }
 
 impl Peers {
@@ -533,8 +546,8 @@ impl Peers {
             store: AttrStore::default(),
             routers: Vec::new(),
             streams: HashMap::new(),
-            peers: HashMap::new(),
-            rows: HashMap::new(),
+            peers: HashMap::default(),
+            rows: HashMap::default(),
         }
     }
 
@@ -735,12 +748,12 @@ impl Peers {
             } else {
                 row.announced += 1;
                 if plan.as_how.is_fallback() {
-                    *row.decoded.entry(plan.as_how.label()).or_default() += 1;
+                    row.decoded[plan.as_how.index()] += 1;
                 }
                 *attrs
                     .get_or_insert_with(|| store.intern(AttrFingerprint::of(u, plan.four_octet_as)))
             };
-            *row.decoded.entry(r.how.label()).or_default() += 1;
+            row.decoded[r.how.index()] += 1;
             row.table.apply(&r, id, store);
         }
     }
@@ -755,7 +768,11 @@ impl Peers {
         self.peer(router, p);
         let peer = PeerId::of(p);
         // Tracked counts of the views the gauges describe, before borrowing the stats row.
-        fn view_row(rows: &HashMap<RowKey, Row>, key: RowKey, rib: RibView) -> Option<&Row> {
+        fn view_row(
+            rows: &HashMap<RowKey, Row, FastBuild>,
+            key: RowKey,
+            rib: RibView,
+        ) -> Option<&Row> {
             rows.get(&RowKey { rib, ..key })
         }
         let key = RowKey {
@@ -989,7 +1006,7 @@ impl Peers {
             "withdrawn": row.withdrawn,
             "last_down_reason": peer.and_then(|p| p.last_down.as_ref()).map_or(Value::Null, LastDown::json),
             "capabilities": peer.and_then(|p| p.caps.as_ref()).map_or(Value::Null, Caps::json),
-            "decoded": row.decoded.iter().map(|(l, n)| ((*l).to_string(), Value::from(*n))).collect::<Map<_, _>>(),
+            "decoded": row.decoded_labels().map(|(l, n)| (l.to_string(), Value::from(n))).collect::<Map<_, _>>(),
             "end_of_rib": row.end_of_rib.iter().map(|&(a, s)| codes::family_name(a, s)).collect::<Vec<_>>(),
             "last_update": time_json(row.last_update),
             "stats": stats,
@@ -1161,8 +1178,7 @@ impl Peers {
                 ));
             }
             for (l, n) in row
-                .decoded
-                .iter()
+                .decoded_labels()
                 .filter(|(l, _)| l.starts_with("fallback"))
             {
                 notes.push(format!("! {label}: {n} routes decoded by {l}"));

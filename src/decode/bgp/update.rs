@@ -147,6 +147,22 @@ pub enum How {
 }
 
 impl How {
+    /// Every variant, in index order.
+    pub const ALL: [How; 7] = [
+        How::Negotiated,
+        How::Assumed,
+        How::Stateless,
+        How::FallbackAddPath,
+        How::FallbackNoAddPath,
+        How::FallbackAs2,
+        How::FallbackAs4,
+    ];
+
+    /// Position in [`How::ALL`], for per-label counters without a map.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The label shown in JSON (`decoded`) and in verbose text.
     pub fn label(self) -> &'static str {
         match self {

@@ -1,0 +1,137 @@
+//! Throughput of the `peers` and `churn` views over a generated full-table BMP dump, side by
+//! side with bgpkit-parser merely parsing the same octets (docs/views-performance.md).
+//!
+//! The dump comes from the generator in `examples/gen_full_table.rs` (fixed-seed PRNG, real
+//! 2002 prefixes and AS paths when `../shared/mrt/...` is readable), held in memory: by default
+//! 1 peer × (170,000 IPv4 + 30,000 IPv6 routes) plus 10,000 churn UPDATEs. With
+//! `BMPCTL_VIEWS_DUMP=FILE` the dump is read from FILE instead (e.g. the 4-peer dump).
+//!
+//! Timed, per iteration over the whole dump:
+//! - `bmpctl_decode`: `StreamDecoder::push` in 64 KiB chunks, the sink only counts events;
+//! - `bmpctl_peers` / `bmpctl_churn`: the same, every event through the view (as
+//!   `bmpctl peers` / `bmpctl churn` do), then the JSON report;
+//! - `bgpkit_parse`: `bgpkit_parser::parser::bmp::parse_bmp_msg` on every message (message
+//!   boundaries from the BMP common header length), over a `bytes::Bytes` of the dump.
+//!
+//! Run: `cargo bench --bench views -- --warm-up-time 1 --measurement-time 5`
+
+#[path = "../examples/gen_full_table.rs"]
+#[allow(dead_code)]
+mod gen_full_table;
+
+use std::hint::black_box;
+
+use bmpctl::analysis::churn::Churn;
+use bmpctl::analysis::peers::Peers;
+use bmpctl::analysis::{EndHow, Lifecycle, View};
+use bmpctl::frame::DEFAULT_MAX_MESSAGE;
+use bmpctl::render::StreamCtx;
+use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use gen_full_table::{Config, generate};
+
+const CHUNK: usize = 64 * 1024;
+const NAME: &str = "bench.bmp";
+
+/// Feeds the dump through a decoder; every event goes to `view` when given. Returns
+/// (messages, findings).
+fn run(bytes: &[u8], mut view: Option<&mut dyn View>) -> (u64, u64) {
+    let (mut messages, mut findings) = (0u64, 0u64);
+    let router = RouterInfo::default();
+    if let Some(v) = view.as_deref_mut() {
+        v.lifecycle(&Lifecycle::StreamStart {
+            stream: NAME,
+            router: None,
+            time: None,
+            reconnect: false,
+        });
+    }
+    let mut dec = StreamDecoder::new(DEFAULT_MAX_MESSAGE);
+    {
+        let mut sink = |r: &RouterInfo, ev: Event<'_>| {
+            match &ev {
+                Event::Message(_) => messages += 1,
+                Event::Finding(_) => findings += 1,
+            }
+            if let Some(v) = view.as_deref_mut() {
+                let ctx = StreamCtx {
+                    name: NAME,
+                    router: r,
+                    observed: None,
+                };
+                v.event(&ctx, &ev);
+            }
+        };
+        for chunk in bytes.chunks(CHUNK) {
+            dec.push(chunk, &mut sink);
+        }
+        dec.finish(&mut sink);
+    }
+    if let Some(v) = view {
+        v.lifecycle(&Lifecycle::StreamEnd {
+            stream: NAME,
+            router: &router,
+            how: EndHow::EndOfInput,
+            time: None,
+        });
+        black_box(v.report_json());
+    }
+    (messages, findings)
+}
+
+fn bench(c: &mut Criterion) {
+    let (data, label) = match std::env::var("BMPCTL_VIEWS_DUMP") {
+        Ok(path) => (
+            std::fs::read(&path).expect("BMPCTL_VIEWS_DUMP is readable"),
+            path,
+        ),
+        Err(_) => {
+            let cfg = Config {
+                peers: 1,
+                v4_routes: 170_000,
+                v6_routes: 30_000,
+                churn_per_peer: 10_000,
+            };
+            let mut data = Vec::new();
+            let st = generate(&cfg, &mut data).expect("in-memory generation");
+            eprintln!("generated {cfg:?}: {st:?}");
+            (data, "in-memory".to_string())
+        }
+    };
+    let (messages, findings) = run(&data, None);
+    assert_eq!(findings, 0, "the generated dump decodes without findings");
+    let (ok, err) = gen_full_table::bgpkit_parse(bytes::Bytes::from(data.clone()));
+    eprintln!(
+        "dump {label}: {} bytes, {messages} BMP messages; bgpkit-parser: {ok} parsed, {err} errors",
+        data.len()
+    );
+    assert_eq!(ok, messages, "bgpkit-parser parses every message");
+
+    let mut g = c.benchmark_group("views");
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.throughput(Throughput::Elements(messages));
+    g.bench_function("bmpctl_decode", |b| {
+        b.iter(|| black_box(run(black_box(&data), None)))
+    });
+    g.bench_function("bmpctl_peers", |b| {
+        b.iter(|| {
+            let mut v = Peers::new(Default::default());
+            black_box(run(black_box(&data), Some(&mut v)))
+        })
+    });
+    g.bench_function("bmpctl_churn", |b| {
+        b.iter(|| {
+            let mut v = Churn::new(Default::default(), None, 10);
+            black_box(run(black_box(&data), Some(&mut v)))
+        })
+    });
+    let shared = bytes::Bytes::from(data.clone());
+    g.bench_function("bgpkit_parse", |b| {
+        b.iter(|| black_box(gen_full_table::bgpkit_parse(black_box(shared.clone()))))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,377 @@
+//! The network side of a station: listeners, the dialler, and one reader task per session.
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+
+use super::{CHUNK, Msg, Network, Stop, now, peer_name};
+use crate::cli::{ConnectArgs, ListenAddr, ListenArgs};
+use crate::filter::AddrMatch;
+use crate::source::{EndReason, Timestamp};
+
+/// The default port of a station.
+pub const DEFAULT_PORT: u16 = 11019;
+
+/// What every session of a station shares.
+struct Shared {
+    tx: mpsc::Sender<Msg>,
+    stop: Stop,
+    next_id: AtomicU64,
+    write: Option<PathBuf>,
+}
+
+/// Binds every address of `listen` (on the runtime) and returns the network side: one accept
+/// loop per listener.
+pub(super) fn bind(rt: &tokio::runtime::Runtime, args: &ListenArgs) -> Result<Network, String> {
+    let mut wanted = args.addrs.clone();
+    if wanted.is_empty() {
+        wanted.push(ListenAddr::Port(DEFAULT_PORT));
+    }
+    let listeners = rt.block_on(async {
+        let mut out = Vec::new();
+        for addr in &wanted {
+            match *addr {
+                ListenAddr::Addr(a) => {
+                    let l = TcpListener::bind(a)
+                        .await
+                        .map_err(|e| format!("cannot listen on {a}: {e}"))?;
+                    out.push(l);
+                }
+                ListenAddr::Port(port) => out.extend(bind_any(port).await?),
+            }
+        }
+        Ok::<_, String>(out)
+    })?;
+    let mut bound = Vec::new();
+    for l in &listeners {
+        let a = l.local_addr().map_err(|e| e.to_string())?;
+        eprintln!("bmpctl: listening on {a}");
+        bound.push(a.to_string());
+    }
+    if let Some(path) = &args.port_file {
+        write_port_file(path, &bound)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let allow = args.allow.clone();
+    let max_sessions = args.max_sessions;
+    let write = args.run.write.clone();
+    Ok(Box::new(move |tx, stop| {
+        let shared = Arc::new(Shared {
+            tx,
+            stop,
+            next_id: AtomicU64::new(0),
+            write,
+        });
+        let allow = Arc::new(allow);
+        let slots = Arc::new(Semaphore::new(max_sessions));
+        for l in listeners {
+            tokio::spawn(accept_loop(
+                l,
+                shared.clone(),
+                allow.clone(),
+                slots.clone(),
+                max_sessions,
+            ));
+        }
+    }))
+}
+
+/// Every IPv6 and IPv4 address: `[::]` first; where it also takes IPv4 (IPV6_V6ONLY off), the
+/// IPv4 bind fails with "address in use", which is fine.
+async fn bind_any(port: u16) -> Result<Vec<TcpListener>, String> {
+    let mut out = Vec::new();
+    let v6 = TcpListener::bind(SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port)).await;
+    let mut v4_port = port;
+    let v6_err = match v6 {
+        Ok(l) => {
+            if let Ok(a) = l.local_addr() {
+                v4_port = a.port();
+            }
+            out.push(l);
+            None
+        }
+        Err(e) => Some(e),
+    };
+    match TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), v4_port)).await {
+        Ok(l) => out.push(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && v6_err.is_none() => {}
+        Err(e) => {
+            if out.is_empty() {
+                return Err(format!(
+                    "cannot listen on port {port}: {e}{}",
+                    v6_err.map_or(String::new(), |e6| format!(" (IPv6: {e6})"))
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn write_port_file(path: &Path, bound: &[String]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(
+        &tmp,
+        bound.iter().map(|b| format!("{b}\n")).collect::<String>(),
+    )?;
+    std::fs::rename(&tmp, path)
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    allow: Arc<Vec<AddrMatch>>,
+    slots: Arc<Semaphore>,
+    max_sessions: usize,
+) {
+    loop {
+        let accepted = tokio::select! {
+            r = listener.accept() => r,
+            _ = shared.stop.stopped() => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of descriptors and the like: wait a little rather than spin.
+                eprintln!("bmpctl: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let ip = peer.ip().to_canonical();
+        if !allow.is_empty() && !allow.iter().any(|a| a.contains(ip)) {
+            eprintln!("bmpctl: refused {}: not in --allow", peer_name(peer));
+            drop(stream);
+            continue;
+        }
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            eprintln!(
+                "bmpctl: refused {}: --max-sessions {max_sessions} sessions already open",
+                peer_name(peer)
+            );
+            drop(stream);
+            continue;
+        };
+        tokio::spawn(session(stream, peer, shared.clone(), Some(permit)));
+    }
+}
+
+/// The dialler of `connect`: one task per router, at most one connection each.
+pub(super) fn dialler(args: &ConnectArgs) -> Result<Network, String> {
+    let targets = args.targets.clone();
+    for t in &targets {
+        if t.rsplit_once(':')
+            .is_none_or(|(_, p)| p.parse::<u16>().is_err())
+        {
+            return Err(format!("'{t}' is not HOST:PORT"));
+        }
+    }
+    let (min, max) = (args.retry_min, args.retry_max.max(args.retry_min));
+    let write = args.run.write.clone();
+    Ok(Box::new(move |tx, stop| {
+        let shared = Arc::new(Shared {
+            tx,
+            stop,
+            next_id: AtomicU64::new(0),
+            write,
+        });
+        for t in targets {
+            tokio::spawn(dial_loop(t, shared.clone(), min, max));
+        }
+    }))
+}
+
+/// Connects to `target` again and again: after a session ends, wait `min`; after each failed
+/// attempt, double the wait, up to `max`.
+async fn dial_loop(target: String, shared: Arc<Shared>, min: Duration, max: Duration) {
+    let mut wait = min;
+    loop {
+        let attempt = tokio::select! {
+            r = tokio::time::timeout(max.max(Duration::from_secs(10)), TcpStream::connect(target.as_str())) => r,
+            _ = shared.stop.stopped() => break,
+        };
+        match attempt {
+            Ok(Ok(stream)) => {
+                let peer = stream
+                    .peer_addr()
+                    .unwrap_or_else(|_| SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0));
+                eprintln!("bmpctl: connected to {target} ({})", peer_name(peer));
+                session(stream, peer, shared.clone(), None).await;
+                wait = min;
+                if !shared.stop.is_stopped() {
+                    eprintln!(
+                        "bmpctl: {target}: session ended; reconnecting in {}",
+                        show(wait)
+                    );
+                }
+            }
+            Ok(Err(e)) => eprintln!("bmpctl: connect {target}: {e}; retrying in {}", show(wait)),
+            Err(_) => eprintln!(
+                "bmpctl: connect {target}: timed out; retrying in {}",
+                show(wait)
+            ),
+        }
+        if shared.stop.is_stopped() {
+            break;
+        }
+        let slept = wait;
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shared.stop.stopped() => break,
+        }
+        wait = (slept * 2).min(max);
+    }
+}
+
+fn show(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+/// One BMP session: reads the connection until it ends, the consumer cuts it off, or the run
+/// stops. Holds a buffer only while bytes are there to read.
+async fn session(
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    _permit: Option<OwnedSemaphorePermit>,
+) {
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let start = now();
+    let mut file = match &shared.write {
+        Some(dir) => match create_file(dir, peer, start) {
+            Ok((f, path)) => {
+                eprintln!(
+                    "bmpctl: {}: recording to {}",
+                    peer_name(peer),
+                    path.display()
+                );
+                Some(f)
+            }
+            Err(e) => {
+                eprintln!(
+                    "bmpctl: error: {}: cannot create a file in {}: {e}",
+                    peer_name(peer),
+                    dir.display()
+                );
+                shared.stop.fail();
+                None
+            }
+        },
+        None => None,
+    };
+    let (close_tx, mut close_rx) = oneshot::channel();
+    let start_msg = Msg::Start {
+        id,
+        peer,
+        time: start,
+        close: close_tx,
+    };
+    if shared.tx.send(start_msg).await.is_err() {
+        return;
+    }
+    let how = loop {
+        tokio::select! {
+            biased;
+            _ = &mut close_rx => break EndReason::EndOfInput,
+            _ = shared.stop.stopped() => break EndReason::EndOfInput,
+            r = stream.readable() => {
+                if r.is_err() {
+                    break EndReason::Reset;
+                }
+                let mut buf = Vec::with_capacity(CHUNK);
+                match stream.try_read_buf(&mut buf) {
+                    Ok(0) => break EndReason::Fin,
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break EndReason::Reset,
+                }
+                let time = now();
+                if let Some(f) = &mut file {
+                    if let Err(e) = f.write_all(&buf) {
+                        eprintln!("bmpctl: error: {}: writing the recording: {e}", peer_name(peer));
+                        shared.stop.fail();
+                        file = None;
+                    }
+                }
+                if shared.tx.send(Msg::Data { id, bytes: buf, time }).await.is_err() {
+                    return;
+                }
+            }
+        }
+    };
+    drop(file);
+    drop(stream);
+    let _ = shared
+        .tx
+        .send(Msg::End {
+            id,
+            how,
+            time: now(),
+        })
+        .await;
+}
+
+/// `192.0.2.1_43210_20261126T031500.123Z.bmp` (IPv6: `2001-db8--1_...`), a new file: a suffix
+/// `-2`, `-3`... when the name is taken.
+fn create_file(
+    dir: &Path,
+    peer: SocketAddr,
+    start: Timestamp,
+) -> std::io::Result<(std::fs::File, PathBuf)> {
+    let stem = file_stem(peer, start);
+    for n in 1u32.. {
+        let name = if n == 1 {
+            format!("{stem}.bmp")
+        } else {
+            format!("{stem}-{n}.bmp")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((f, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("the loop returns")
+}
+
+/// The file name of a recording, without extension.
+pub(crate) fn file_stem(peer: SocketAddr, start: Timestamp) -> String {
+    let ip = peer.ip().to_canonical().to_string().replace(':', "-");
+    // 2026-11-26T03:15:00.123456Z -> 20261126T031500.123Z
+    let t = crate::decode::time::rfc3339_micros(start.secs, start.nanos / 1000);
+    let compact: String = t[..23].chars().filter(|c| *c != '-' && *c != ':').collect();
+    format!("{ip}_{}_{compact}Z", peer.port())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        let t = Timestamp::new(1_795_662_900, 123_456_789);
+        let v4: SocketAddr = "192.0.2.1:43210".parse().unwrap();
+        assert_eq!(file_stem(v4, t), "192.0.2.1_43210_20261126T031500.123Z");
+        let v6: SocketAddr = "[2001:db8::1]:179".parse().unwrap();
+        assert_eq!(file_stem(v6, t), "2001-db8--1_179_20261126T031500.123Z");
+        let mapped: SocketAddr = "[::ffff:192.0.2.1]:5".parse().unwrap();
+        assert!(file_stem(mapped, t).starts_with("192.0.2.1_5_"));
+    }
+}
