@@ -57,6 +57,10 @@ fn check_or_regenerate(dirs: &[&str], files: &Files, source: &str) {
         };
         for entry in entries {
             let entry = entry.expect("read directory entry");
+            if entry.path().is_dir() {
+                // Subfolders (samples/recordings: real recordings) are not generated here.
+                continue;
+            }
             let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
             if !files.contains_key(&rel) {
                 stale.push((rel, entry.path()));

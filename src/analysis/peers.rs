@@ -20,9 +20,11 @@
 //!   while up, e.g. one per RIB view, keeps the time). It records the capabilities of the two
 //!   OPENs.
 //! * **Peer Down** marks the peer `down`, clears the route tables and End-of-RIB lists of every
-//!   RIB view of the peer, and records the reason. It counts as a **flap** unless the peer was
-//!   already down: a Peer Down after a Peer Up, and also one for a peer seen only mid-session
-//!   (it was up before the stream started). Flaps are per peer: every RIB row of a peer shows
+//!   RIB view of the peer, and records the reason. It counts as a **flap** when it found the
+//!   peer up: after its Peer Up, and also for a peer seen only mid-session (the stream did not
+//!   start with an Initiation, so the peer was up before it). A Peer Down before any Peer Up in
+//!   a session seen from its Initiation is not a flap (FRR sends one for every configured peer
+//!   when its BMP session starts). Flaps are per peer: every RIB row of a peer shows
 //!   the same number.
 //! * A peer seen without a Peer Up (the stream started mid-session) is `unknown`
 //!   (`state_detail` `no_peer_up`) until a Peer Up or Peer Down says otherwise.
@@ -188,6 +190,9 @@ struct Router {
     merged_into: Option<usize>,
     /// The latest time seen from the router: the time of a session event without its own.
     last_time: Time,
+    /// Its current session began with an Initiation: the stream was seen from its start, so
+    /// a peer without a Peer Up in it was not up.
+    initiated: bool,
 }
 
 impl Router {
@@ -579,6 +584,7 @@ impl Peers {
                     stream: stream.to_string(),
                     merged_into: None,
                     last_time: time,
+                    initiated: false,
                 });
                 self.routers.len() - 1
             }
@@ -596,6 +602,7 @@ impl Peers {
 
     /// The router starts a new BMP session: it re-sends its tables.
     fn new_session(&mut self, router: usize, time: Time) {
+        self.routers[router].initiated = false;
         for (k, row) in self.rows.iter_mut() {
             if k.router == router {
                 row.clear_table();
@@ -642,10 +649,12 @@ impl Peers {
             });
             if let Some(o) = earlier.filter(|&o| o != i) {
                 self.merge(i, o, ctx.name, time);
+                self.routers[o].initiated = true;
                 return;
             }
         }
         self.routers[i].sys_name = Some(name);
+        self.routers[i].initiated = true;
     }
 
     /// Router `from` turned out to be router `into`, in a new session on `stream`.
@@ -863,8 +872,12 @@ impl Peers {
     }
 
     fn peer_down(&mut self, router: usize, p: &PeerHeader, reason: &Reason<'_>, t: Time) {
+        let session_seen_from_start = self.routers[router].initiated;
         let st = self.peer(router, p);
-        if st.state != State::Down {
+        // A flap is a Peer Down that found the peer up: after its Peer Up, or, in a stream
+        // seen only from mid-session, when nothing said it was down. A Peer Down before any
+        // Peer Up of a session seen from its Initiation (FRR sends one) is not a flap.
+        if st.state == State::Up || (st.state == State::Unknown && !session_seen_from_start) {
             st.flaps += 1;
         }
         st.state = State::Down;
