@@ -1,7 +1,10 @@
 //! Interop suite: real BGP speakers (FRR bgpd with its BMP module, GoBGP) fed by ExaBGP on
-//! loopback addresses, their BMP recorded raw and captured to pcap, and bmpctl's views checked
-//! against what the suite injected; bmpctl's decoding of the capture checked against tshark's
-//! BMP dissector and the raw recordings checked against tshark's TCP reassembly.
+//! loopback addresses, their BMP received by the real station (`bmpctl listen` for the
+//! speakers' BMP targets, `bmpctl connect` for FRR's `bmp listener`), recorded with `--write`
+//! and captured to pcap; bmpctl's views of the recordings checked against what the suite
+//! injected, the stations' live views (`--view peers|timeline --json`, printed when they end on
+//! SIGINT/SIGTERM) against the views of their `--write` files, bmpctl's decoding of the capture
+//! against tshark's BMP dissector, and the recordings against tshark's TCP reassembly.
 //!
 //! Needs root (BGP port 179, capture on `lo`) and `bash tests/interop/install.sh`. Without the
 //! tools it prints one line naming what is missing and passes; with
@@ -13,14 +16,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -32,6 +32,9 @@ const RERECORD_ENV: &str = "BMPCTL_RERECORD";
 const FRR_BMP_PORT: u16 = 11019;
 const FRR_LISTEN_PORT: u16 = 11020;
 const GOBGP_BMP_PORT: u16 = 11021;
+/// GoBGP's second BMP server: the same stream to a station showing the live timeline (not
+/// captured).
+const GOBGP_TIMELINE_PORT: u16 = 11022;
 const GOBGP_API_PORT: u16 = 50051;
 
 // ---------------------------------------------------------------------------------------------
@@ -175,110 +178,186 @@ impl Drop for Procs {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The in-test BMP recorder: what `bmpctl listen --write` / `bmpctl connect` will do (issue 6).
-// Each TCP connection is written, byte for byte, to its own file.
+// The stations: the real `bmpctl listen` / `bmpctl connect`, each recording with `--write DIR`
+// and showing one live view (`--view VIEW --json`: one JSON document printed at the end).
 
-struct Recorder {
-    stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
-    files: Arc<Mutex<Vec<PathBuf>>>,
+struct Station {
+    name: String,
+    child: Option<Child>,
+    /// `--write DIR`: one `ADDR_PORT_TIME.bmp` per BMP session.
+    dir: PathBuf,
+    out: PathBuf,
+    err: PathBuf,
 }
 
-fn pump(mut s: TcpStream, path: PathBuf, stop: Arc<AtomicBool>) {
-    let mut f = fs::File::create(&path).expect("create recording");
-    s.set_read_timeout(Some(Duration::from_millis(100))).ok();
-    let mut buf = [0u8; 65536];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => f.write_all(&buf[..n]).expect("write recording"),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-            }
-            Err(_) => break,
-        }
-    }
-    f.flush().ok();
+/// What a station left when it ended.
+struct StationEnd {
+    status: std::process::ExitStatus,
+    /// The view's final JSON document (stdout).
+    view: Value,
+    stderr: String,
 }
 
-impl Recorder {
-    fn new() -> Self {
-        Recorder {
-            stop: Arc::new(AtomicBool::new(false)),
-            threads: Vec::new(),
-            files: Arc::new(Mutex::new(Vec::new())),
+impl Station {
+    /// `bmpctl listen ADDR:PORT` (`connect` false) or `bmpctl connect ADDR:PORT` (true).
+    fn start(name: &str, connect: bool, addr: &str, view: &str, base: &Path) -> Station {
+        let dir = base.join(format!("{name}.rec"));
+        let out = base.join(format!("{name}.out"));
+        let err = base.join(format!("{name}.err"));
+        let port_file = base.join(format!("{name}.port"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bmpctl"));
+        cmd.arg(if connect { "connect" } else { "listen" })
+            .arg(addr)
+            .args(["--json", "--view", view, "--write"])
+            .arg(&dir);
+        if connect {
+            cmd.args(["--retry-min", "100ms", "--retry-max", "500ms"]);
+        } else {
+            cmd.arg("--port-file").arg(&port_file);
         }
-    }
-
-    /// A station that routers dial: one file `{prefix}-{n}.bmp` per connection.
-    // SWITCH(issue 6): `bmpctl listen --write DIR ADDR:PORT` replaces this once it exists.
-    fn listen(&mut self, addr: SocketAddr, dir: &Path, prefix: &str) {
-        let l = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
-        l.set_nonblocking(true).unwrap();
-        let (stop, files, dir, prefix) = (
-            self.stop.clone(),
-            self.files.clone(),
-            dir.to_path_buf(),
-            prefix.to_string(),
-        );
-        self.threads.push(thread::spawn(move || {
-            let mut n = 0;
-            let mut pumps = Vec::new();
-            while !stop.load(Ordering::SeqCst) {
-                match l.accept() {
-                    Ok((s, _)) => {
-                        s.set_nonblocking(false).unwrap();
-                        n += 1;
-                        let p = dir.join(format!("{prefix}-{n}.bmp"));
-                        files.lock().unwrap().push(p.clone());
-                        let st = stop.clone();
-                        pumps.push(thread::spawn(move || pump(s, p, st)));
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(fs::File::create(&out).unwrap())
+            .stderr(fs::File::create(&err).unwrap())
+            // Its own group: a Ctrl-C at the terminal reaches it only through the suite.
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start bmpctl {name}: {e}"));
+        let mut st = Station {
+            name: name.to_string(),
+            child: Some(child),
+            dir,
+            out,
+            err,
+        };
+        if !connect {
+            let bound = wait_for(
+                &format!("bmpctl {name} listening"),
+                Duration::from_secs(10),
+                || {
+                    if let Some(Ok(Some(s))) = st.child.as_mut().map(|c| c.try_wait()) {
+                        panic!(
+                            "bmpctl {name} exited ({s}): {}",
+                            fs::read_to_string(&st.err).unwrap_or_default()
+                        );
                     }
-                    Err(_) => thread::sleep(Duration::from_millis(20)),
-                }
-            }
-            for p in pumps {
-                let _ = p.join();
-            }
-        }));
+                    fs::read_to_string(&port_file)
+                        .ok()
+                        .filter(|s| s.ends_with('\n'))
+                },
+            );
+            assert_eq!(
+                bound.lines().collect::<Vec<_>>(),
+                [addr],
+                "{name} --port-file"
+            );
+        }
+        st
     }
 
-    /// A station that dials a router's BMP listener (FRR `bmp listener`), retrying until it
-    /// connects; writes `path`.
-    // SWITCH(issue 6): `bmpctl connect ADDR:PORT --write FILE` replaces this once it exists.
-    fn dial(&mut self, addr: SocketAddr, path: PathBuf) {
-        let (stop, files) = (self.stop.clone(), self.files.clone());
-        self.threads.push(thread::spawn(move || {
-            while !stop.load(Ordering::SeqCst) {
-                if let Ok(s) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-                    files.lock().unwrap().push(path.clone());
-                    pump(s, path, stop);
-                    return;
-                }
-                thread::sleep(Duration::from_millis(100));
-            }
-        }));
+    /// The `--write` files so far.
+    fn files(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = fs::read_dir(&self.dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "bmp"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
     }
 
-    fn finish(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+    /// The one recording of a station that saw one BMP session.
+    fn recording(&self) -> PathBuf {
+        let f = self.files();
+        assert_eq!(
+            f.len(),
+            1,
+            "bmpctl {}: one BMP session expected, recordings {f:?}",
+            self.name
+        );
+        f[0].clone()
+    }
+
+    /// Ends the run with `sig` (`-INT`, `-TERM`) and collects what it printed.
+    fn stop(&mut self, sig: &str) -> StationEnd {
+        let mut c = self.child.take().expect("station running");
+        let _ = Command::new("kill")
+            .args([sig, &c.id().to_string()])
+            .status();
+        let t = Instant::now();
+        let status = loop {
+            if let Ok(Some(s)) = c.try_wait() {
+                break s;
+            }
+            if t.elapsed() > Duration::from_secs(10) {
+                let _ = c.kill();
+                let _ = c.wait();
+                panic!("bmpctl {} did not end on {sig} within 10 s", self.name);
+            }
+            thread::sleep(Duration::from_millis(50));
+        };
+        let stderr = fs::read_to_string(&self.err).unwrap();
+        let out = fs::read_to_string(&self.out).unwrap();
+        eprintln!(
+            "interop: bmpctl {} ended on {sig}: {status}\n{stderr}",
+            self.name
+        );
+        let view = serde_json::from_str(&out).unwrap_or_else(|e| {
+            panic!(
+                "bmpctl {}: the final view is not one JSON document ({e}): {out}",
+                self.name
+            )
+        });
+        StationEnd {
+            status,
+            view,
+            stderr,
         }
     }
 }
 
-impl Drop for Recorder {
+impl Drop for Station {
     fn drop(&mut self) {
-        self.finish();
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
+}
+
+/// The station names each recording `ADDR_PORT_TIME.bmp` (IPv4 here; `-N` when a name is
+/// taken): checks the form and returns (address, port).
+fn recording_name(f: &Path) -> (String, u16) {
+    let name = f.file_name().unwrap().to_string_lossy().into_owned();
+    let parts: Vec<&str> = name
+        .strip_suffix(".bmp")
+        .unwrap_or_else(|| panic!("{name}: not .bmp"))
+        .splitn(3, '_')
+        .collect();
+    assert_eq!(parts.len(), 3, "{name}: not ADDR_PORT_TIME.bmp");
+    let addr: std::net::Ipv4Addr = parts[0]
+        .parse()
+        .unwrap_or_else(|e| panic!("{name}: address {}: {e}", parts[0]));
+    let port: u16 = parts[1]
+        .parse()
+        .unwrap_or_else(|e| panic!("{name}: port {}: {e}", parts[1]));
+    // 20261126T031500.123Z, maybe followed by -2, -3...
+    let time = parts[2].split('-').next().unwrap();
+    let b = time.as_bytes();
+    assert!(
+        b.len() == 20
+            && b[8] == b'T'
+            && b[15] == b'.'
+            && b[19] == b'Z'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| matches!(i, 8 | 15 | 19) || c.is_ascii_digit()),
+        "{name}: start time {time} is not YYYYMMDDTHHMMSS.mmmZ"
+    );
+    (addr.to_string(), port)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -612,6 +691,7 @@ fn frr_and_gobgp_fed_by_exabgp() {
         ("FRR_BMP_PORT", FRR_BMP_PORT.to_string()),
         ("FRR_LISTEN_PORT", FRR_LISTEN_PORT.to_string()),
         ("GOBGP_BMP_PORT", GOBGP_BMP_PORT.to_string()),
+        ("GOBGP_TIMELINE_PORT", GOBGP_TIMELINE_PORT.to_string()),
     ];
     for (t, out) in [
         ("frr-bgpd.conf", "bgpd.conf"),
@@ -631,8 +711,6 @@ fn frr_and_gobgp_fed_by_exabgp() {
     let mut procs = Procs {
         children: Vec::new(),
     };
-    let mut rec = Recorder::new();
-
     // 1. Captures: one per speaker, so each ships as its own sample.
     let frr_pcap = dir.join("frr.pcap");
     let gobgp_pcap = dir.join("gobgp.pcap");
@@ -674,16 +752,28 @@ fn frr_and_gobgp_fed_by_exabgp() {
         );
     }
 
-    // 2. Stations.
-    rec.listen(
-        format!("{}:{FRR_BMP_PORT}", n.rec).parse().unwrap(),
-        &dir,
+    // 2. Stations: `bmpctl listen` for the speakers' BMP targets (FRR's `collector`, GoBGP's
+    //    two servers), each recording with --write and showing a live view.
+    let mut st_frr = Station::start(
         "frr",
-    );
-    rec.listen(
-        format!("{}:{GOBGP_BMP_PORT}", n.rec).parse().unwrap(),
+        false,
+        &format!("{}:{FRR_BMP_PORT}", n.rec),
+        "peers",
         &dir,
+    );
+    let mut st_gobgp = Station::start(
         "gobgp",
+        false,
+        &format!("{}:{GOBGP_BMP_PORT}", n.rec),
+        "peers",
+        &dir,
+    );
+    let mut st_gobgp_tl = Station::start(
+        "gobgp-timeline",
+        false,
+        &format!("{}:{GOBGP_TIMELINE_PORT}", n.rec),
+        "timeline",
+        &dir,
     );
 
     // 3. Speakers.
@@ -708,22 +798,24 @@ fn frr_and_gobgp_fed_by_exabgp() {
             .arg(format!("{api}:{GOBGP_API_PORT}")),
         &dir.join("gobgpd.log"),
     );
-    rec.dial(
-        format!("{}:{FRR_LISTEN_PORT}", n.frr).parse().unwrap(),
-        dir.join("frr-listener.bmp"),
+    // `bmpctl connect` dials FRR's `bmp listener` (target `station`), retrying until bgpd
+    // listens.
+    let mut st_listener = Station::start(
+        "frr-listener",
+        true,
+        &format!("{}:{FRR_LISTEN_PORT}", n.frr),
+        "timeline",
+        &dir,
     );
     // Both speakers up and their BMP sessions open before the source connects.
     wait_for(
         "FRR's and GoBGP's BMP sessions",
         Duration::from_secs(20),
         || {
-            let files = rec.files.lock().unwrap().clone();
-            let has = |p: &str| {
-                files
-                    .iter()
-                    .any(|f| f.file_name().unwrap().to_string_lossy().starts_with(p))
-            };
-            (has("frr-1") && has("gobgp-1") && has("frr-listener")).then_some(())
+            [&st_frr, &st_gobgp, &st_gobgp_tl, &st_listener]
+                .iter()
+                .all(|s| !s.files().is_empty())
+                .then_some(())
         },
     );
     procs.spawn(
@@ -782,8 +874,8 @@ fn frr_and_gobgp_fed_by_exabgp() {
     });
     thread::sleep(Duration::from_secs(1));
     // Snapshot A: the recordings up to here (initial tables and withdrawals, before any flap).
-    let frr_a = snapshot(&dir.join("frr-1.bmp"), &dir.join("frr-a.bmp"));
-    let gobgp_a = snapshot(&dir.join("gobgp-1.bmp"), &dir.join("gobgp-a.bmp"));
+    let frr_a = snapshot(&st_frr.recording(), &dir.join("frr-a.bmp"));
+    let gobgp_a = snapshot(&st_gobgp.recording(), &dir.join("gobgp-a.bmp"));
 
     // 6. One flap each: FRR resets the session itself (`clear bgp`), ExaBGP tears GoBGP's down
     //    with a Cease NOTIFICATION (GoBGP's own `neighbor reset` keeps it idle for ~40 s).
@@ -806,7 +898,7 @@ fn frr_and_gobgp_fed_by_exabgp() {
     });
 
     // 7. A GoBGP statistics report after the flap (GoBGP's shortest interval is 15 s).
-    let gobgp_raw = dir.join("gobgp-1.bmp");
+    let gobgp_raw = st_gobgp.recording();
     let flap_done = Instant::now();
     wait_for(
         "a GoBGP statistics report after the flap",
@@ -843,21 +935,33 @@ fn frr_and_gobgp_fed_by_exabgp() {
     procs.stop("gobgpd");
     procs.stop("exabgp");
     thread::sleep(Duration::from_millis(500));
-    rec.finish();
+    // The stations end as an operator ends them: Ctrl-C (SIGINT) and SIGTERM.
+    let live_frr = st_frr.stop("-INT");
+    let live_listener = st_listener.stop("-INT");
+    let live_gobgp = st_gobgp.stop("-TERM");
+    let live_gobgp_tl = st_gobgp_tl.stop("-TERM");
     thread::sleep(Duration::from_millis(500));
     procs.stop("dumpcap-frr");
     procs.stop("dumpcap-gobgp");
     eprintln!("interop: speakers ran {:?}", started.elapsed());
 
-    let frr_raw = dir.join("frr-1.bmp");
-    let listener_raw = dir.join("frr-listener.bmp");
-    for f in [&frr_raw, &listener_raw, &gobgp_raw, &frr_pcap, &gobgp_pcap] {
-        assert!(f.is_file(), "missing recording {}", f.display());
+    // One BMP session per station (no speaker reconnected its BMP session), each recorded in
+    // its own ADDR_PORT_TIME.bmp.
+    let frr_raw = st_frr.recording();
+    let listener_raw = st_listener.recording();
+    let gobgp_tl_raw = st_gobgp_tl.recording();
+    assert_eq!(st_gobgp.recording(), gobgp_raw);
+    for f in [&frr_pcap, &gobgp_pcap] {
+        assert!(f.is_file(), "missing capture {}", f.display());
     }
-    assert!(
-        !dir.join("frr-2.bmp").exists() && !dir.join("gobgp-2.bmp").exists(),
-        "a speaker reconnected its BMP session"
+    assert_eq!(
+        recording_name(&listener_raw),
+        (n.frr.clone(), FRR_LISTEN_PORT),
+        "connect names its recording after the router it dialled"
     );
+    let frr_from = recording_name(&frr_raw).1;
+    let gobgp_from = recording_name(&gobgp_raw).1;
+    recording_name(&gobgp_tl_raw);
 
     if std::env::var(RERECORD_ENV).is_ok_and(|v| v == "1") {
         let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/recordings");
@@ -898,8 +1002,29 @@ fn frr_and_gobgp_fed_by_exabgp() {
     check_views(&frr_raw, &gobgp_raw, &listener_raw, frr, frr_post, gobgp);
     check_capture_against_raw(&tools, &frr_pcap, &[&frr_raw, &listener_raw]);
     check_capture_against_raw(&tools, &gobgp_pcap, &[&gobgp_raw]);
-    check_tshark_dissector(&tools, &frr_pcap);
-    check_tshark_dissector(&tools, &gobgp_pcap);
+    let frr_conns = check_tshark_dissector(&tools, &frr_pcap);
+    let gobgp_conns = check_tshark_dissector(&tools, &gobgp_pcap);
+    // The router port in each listen recording's name is that of a BMP connection in the
+    // capture.
+    for (conns, from, to) in [
+        (&frr_conns, frr_from, FRR_BMP_PORT),
+        (&gobgp_conns, gobgp_from, GOBGP_BMP_PORT),
+    ] {
+        assert!(
+            conns.contains(&format!("{from}->{to}")),
+            "recording from port {from}: no such BMP connection in the capture: {conns:?}"
+        );
+    }
+    check_live_against_files(
+        &live_frr,
+        &frr_raw,
+        &live_listener,
+        &listener_raw,
+        &live_gobgp,
+        &gobgp_raw,
+        &live_gobgp_tl,
+        &gobgp_tl_raw,
+    );
 
     if std::env::var("BMPCTL_INTEROP_KEEP").is_ok_and(|v| v == "1") {
         eprintln!("interop: kept {}", dir.display());
@@ -975,6 +1100,93 @@ fn churn_totals(churn: &Value, router: &str, rib: &str) -> (u64, u64) {
     (sum("announced"), sum("withdrawn"))
 }
 
+/// One churn row split: ((initial announced, initial withdrawn), (steady announced, steady
+/// withdrawn), dumps).
+fn churn_split(churn: &Value, router: &str, rib: &str) -> ((u64, u64), (u64, u64), u64) {
+    let rows: Vec<&Value> = churn["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["router"] == router && p["rib"] == rib)
+        .collect();
+    assert_eq!(rows.len(), 1, "churn {router} {rib}: {rows:#?}");
+    let g = |part: &str, k: &str| rows[0][part][k].as_u64().unwrap();
+    (
+        (g("initial", "announced"), g("initial", "withdrawn")),
+        (g("steady", "announced"), g("steady", "withdrawn")),
+        rows[0]["dumps"].as_u64().unwrap(),
+    )
+}
+
+/// The Peer Downs of a timeline for (router, peer BGP ID): (reason code, NOTIFICATION
+/// code/subcode or FSM event, flaps).
+fn timeline_downs(timeline: &Value, router: &str, bgp_id: &str) -> Vec<(u64, Value, u64)> {
+    timeline["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "peer_down" && e["router"] == router)
+        .filter(|e| e["peer"]["bgp_id"] == bgp_id)
+        .map(|e| {
+            let r = &e["reason"];
+            let detail = if r["notification"].is_object() {
+                serde_json::json!([r["notification"]["code"], r["notification"]["subcode"]])
+            } else {
+                r["fsm_event"]["code"].clone()
+            };
+            (
+                r["code"].as_u64().unwrap(),
+                detail,
+                e["flaps"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn timeline_ups(timeline: &Value, router: &str, bgp_id: &str) -> usize {
+    timeline["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "peer_up" && e["router"] == router)
+        .filter(|e| e["peer"]["bgp_id"] == bgp_id)
+        .count()
+}
+
+/// ExaBGP's BGP ID (`router-id` in exabgp.conf).
+const SOURCE_BGP_ID: &str = "192.0.2.100";
+
+/// The flap as the timeline must show it (issue 5): GoBGP one Peer Down, reason 3 with
+/// ExaBGP's Cease/Administrative Shutdown, then a second Peer Up; FRR one Peer Down of the
+/// established peer, reason 2 with FSM event 0 (the spurious one before the first Peer Up has
+/// BGP ID 0.0.0.0, see `BMPCTL_COUNTS_FRR_INITIAL_DOWN`).
+fn check_timeline_flaps(what: &str, timeline: &Value, frr: bool, gobgp: bool) {
+    if gobgp {
+        assert_eq!(
+            timeline_downs(timeline, "GoBGP", SOURCE_BGP_ID),
+            [(3, serde_json::json!([6, 2]), 1)],
+            "{what}: GoBGP's Peer Downs"
+        );
+        assert_eq!(
+            timeline_ups(timeline, "GoBGP", SOURCE_BGP_ID),
+            2,
+            "{what}: GoBGP's Peer Ups"
+        );
+    }
+    if frr {
+        assert_eq!(
+            timeline_downs(timeline, "frr-interop", SOURCE_BGP_ID),
+            [(2, 0.into(), 1)],
+            "{what}: FRR's Peer Downs"
+        );
+        assert_eq!(
+            timeline_ups(timeline, "frr-interop", SOURCE_BGP_ID),
+            2,
+            "{what}: FRR's Peer Ups"
+        );
+    }
+}
+
 /// Before any flap every number is exact and the speakers' ordering is deterministic.
 fn check_before_flap(frr_a: &Path, gobgp_a: &Path, frr: Counts, frr_post: Counts, gobgp: Counts) {
     let peers = bmpctl(&["peers", "--json"], &[frr_a, gobgp_a]);
@@ -1031,9 +1243,11 @@ fn check_before_flap(frr_a: &Path, gobgp_a: &Path, frr: Counts, frr_post: Counts
         Some(gobgp.v4_now()),
         "GoBGP pre-policy IPv4 routes carry path IDs"
     );
+    // Churn: the table dump is `initial`, the withdrawals that came a second later `steady`.
     assert_eq!(
-        churn_totals(&churn, "GoBGP", "adj_rib_in_pre"),
-        (want.0, want.1)
+        churn_split(&churn, "GoBGP", "adj_rib_in_pre"),
+        ((want.0, 0), (0, want.1), 1),
+        "GoBGP pre-policy churn before the flap: ((initial ann, wd), (steady ann, wd), dumps)"
     );
     // GoBGP post-policy (observed): the same messages WITHOUT path IDs although Add-Path was
     // negotiated (bmpctl falls back, `fallback:no_add_path`); the second path of a prefix
@@ -1174,6 +1388,14 @@ fn check_views(
         churn_totals(&churn, "GoBGP", "adj_rib_in_pre"),
         (gobgp.announced(), gobgp.withdrawn())
     );
+    // Issue 5: the table ExaBGP re-sent after the flap is a second dump, counted `initial`
+    // like the first; the only steady churn is the withdrawals.
+    assert_eq!(
+        churn_split(&churn, "GoBGP", "adj_rib_in_pre"),
+        ((gobgp.announced(), 0), (0, gobgp.withdrawn()), 2),
+        "GoBGP pre-policy churn at the end: ((initial ann, wd), (steady ann, wd), dumps)"
+    );
+    check_timeline_flaps("bmpctl timeline", &timeline, true, true);
 
     // FRR's `bmp listener` target (the station dialled in): post-policy routes as above, and
     // every UPDATE ExaBGP sent mirrored (Route Mirroring), the denied route included.
@@ -1401,7 +1623,8 @@ fn bmpctl_messages(pcap: &Path) -> BTreeMap<String, Vec<Msg>> {
     by_conn
 }
 
-fn check_tshark_dissector(tools: &Tools, pcap: &Path) {
+/// Returns the BMP connections ("srcport->dstport").
+fn check_tshark_dissector(tools: &Tools, pcap: &Path) -> Vec<String> {
     let tshark = tshark_messages(tools, pcap);
     let ours = bmpctl_messages(pcap);
     assert_eq!(
@@ -1443,6 +1666,270 @@ fn check_tshark_dissector(tools: &Tools, pcap: &Path) {
             total(mine) > 0,
             "{} {conn}: no prefixes at all",
             pcap.display()
+        );
+    }
+    tshark.into_keys().collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live views vs the views of the `--write` files (issue 6)
+
+/// Removes `keys` at any depth.
+fn without(v: &Value, keys: &[&str]) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), without(v, keys)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|v| without(v, keys)).collect()),
+        v => v.clone(),
+    }
+}
+
+/// Times: receive times live, router timestamps (or none) from a raw file. `router_address`:
+/// a raw file does not know it. State: compared by `same_state`.
+const PEERS_TIME_KEYS: &[&str] = &[
+    "since",
+    "last_update",
+    "stats_time",
+    "time",
+    "router_address",
+    "state",
+    "state_detail",
+    "last_state",
+];
+
+/// The live row's state against the file's. The raw file ends where the router's bytes end; the
+/// live run also saw the TCP close that followed them (documented: a TCP close makes the
+/// peers that are not down `unknown`, `session_ended:tcp_close`; the end of a file keeps the
+/// last state). Returns which case applied.
+fn same_state(live: &Value, file: &Value) -> Result<&'static str, String> {
+    let f = |r: &Value, k: &str| r[k].as_str().map(str::to_string);
+    let (ls, ld, ll) = (
+        f(live, "state"),
+        f(live, "state_detail"),
+        f(live, "last_state"),
+    );
+    let (fs_, fd, fl) = (
+        f(file, "state"),
+        f(file, "state_detail"),
+        f(file, "last_state"),
+    );
+    let tcp_close = ld.as_deref() == Some("session_ended:tcp_close");
+    if ld == fd && ls == fs_ && ll == fl {
+        Ok("equal")
+    } else if tcp_close
+        && !fd.as_deref().unwrap_or("").starts_with("session_ended:")
+        && ls.as_deref() == Some("unknown")
+        && (if fs_.as_deref() == Some("up") {
+            ll.as_deref() == Some("up")
+        } else {
+            ll == fl
+        })
+    {
+        Ok("tcp_close live only")
+    } else {
+        Err(format!(
+            "state live {ls:?}/{ld:?}/{ll:?}, from the file {fs_:?}/{fd:?}/{fl:?}"
+        ))
+    }
+}
+
+/// The final `--view peers --json` of a live run equals `bmpctl peers --json` of its `--write`
+/// file on every field that does not depend on time.
+fn check_live_peers(what: &str, live: &Value, file: &Path) -> Vec<&'static str> {
+    let from_file = bmpctl(&["peers", "--json"], &[file]);
+    let (l, f) = (
+        live["peers"].as_array().unwrap(),
+        from_file["peers"].as_array().unwrap(),
+    );
+    assert!(!l.is_empty(), "{what}: live peers view is empty");
+    assert_eq!(
+        l.len(),
+        f.len(),
+        "{what}: peer rows, live {live:#} vs file {from_file:#}"
+    );
+    let mut cases = Vec::new();
+    for (a, b) in l.iter().zip(f) {
+        let (sa, sb) = (without(a, PEERS_TIME_KEYS), without(b, PEERS_TIME_KEYS));
+        assert!(
+            sa == sb,
+            "{what}: live peers row differs from `bmpctl peers` of {}:\nlive {sa:#}\nfile {sb:#}",
+            file.display()
+        );
+        cases.push(same_state(a, b).unwrap_or_else(|e| {
+            panic!(
+                "{what} {} {}: {e}\nlive {a:#}\nfile {b:#}",
+                a["address"], a["rib"]
+            )
+        }));
+    }
+    eprintln!(
+        "interop: {what}: live peers = file peers ({} rows; states {cases:?})",
+        l.len()
+    );
+    cases
+}
+
+/// Times, stream names (the live stream is `ADDR:PORT`, the file's its path), and what only
+/// a live run knows: the router's address and the transport end of a session, `down_for`
+/// (from receive times), clock-skew checks (router time vs receive time).
+const TIMELINE_TIME_KEYS: &[&str] = &[
+    "time",
+    "stream",
+    "observed_time",
+    "down_for",
+    "down_seconds_total",
+    "since",
+    "first_seen",
+    "last_seen",
+];
+
+/// `live`: a session that ended with a TCP close ends, in its raw file, with the end of the
+/// file (a Termination is in both).
+fn timeline_events(v: &Value, live: bool) -> Vec<Value> {
+    v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] != "clock_skew")
+        .map(|e| {
+            let mut e = without(e, TIMELINE_TIME_KEYS);
+            let o = e.as_object_mut().unwrap();
+            if o["event"] == "session_start" {
+                o.remove("address");
+            }
+            if o["event"] == "session_end" {
+                o.remove("transport");
+                if live && o["how"] == "tcp_close" {
+                    o.insert("how".into(), "end_of_input".into());
+                }
+            }
+            e
+        })
+        .collect()
+}
+
+/// The final `--view timeline --json` of a live run against `bmpctl timeline --json` of its
+/// `--write` file: the same events with the same reasons, and the same peer summaries.
+/// `same_order`: also in the same order. A timeline is sorted by time: live by receive time,
+/// from a raw file by the router's per-peer timestamps, and FRR's are coarse (whole seconds of
+/// its monotonic clock plus a constant fraction), so a Peer Up can sort before the Peer Down
+/// that preceded it in the stream (seen here).
+fn check_live_timeline(what: &str, live: &Value, file: &Path, same_order: bool) {
+    let from_file = bmpctl(&["timeline", "--json"], &[file]);
+    let (l, f) = (
+        timeline_events(live, true),
+        timeline_events(&from_file, false),
+    );
+    let kinds = |v: &[Value]| {
+        v.iter()
+            .map(|e| e["event"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    if l != f {
+        let sorted = |v: &[Value]| {
+            let mut v: Vec<String> = v.iter().map(Value::to_string).collect();
+            v.sort();
+            v
+        };
+        assert!(
+            !same_order && sorted(&l) == sorted(&f),
+            "{what}: timeline events, live vs `bmpctl timeline` of {}:\nlive {:?}\nfile {:?}\n{}",
+            file.display(),
+            kinds(&l),
+            kinds(&f),
+            l.iter()
+                .zip(&f)
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .map(|(i, (a, b))| format!("event {i}:\nlive {a:#}\nfile {b:#}\n"))
+                .collect::<String>()
+        );
+        eprintln!(
+            "interop: {what}: the same timeline events, in another order (router timestamps):\n  live {:?}\n  file {:?}",
+            kinds(&l),
+            kinds(&f)
+        );
+    }
+    let peers = |v: &Value| without(&v["peers"], TIMELINE_TIME_KEYS);
+    assert_eq!(
+        peers(live),
+        peers(&from_file),
+        "{what}: timeline peers, live vs file"
+    );
+    eprintln!(
+        "interop: {what}: live timeline = file timeline ({} events)",
+        l.len()
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_live_against_files(
+    frr: &StationEnd,
+    frr_raw: &Path,
+    listener: &StationEnd,
+    listener_raw: &Path,
+    gobgp: &StationEnd,
+    gobgp_raw: &Path,
+    gobgp_tl: &StationEnd,
+    gobgp_tl_raw: &Path,
+) {
+    for (what, end) in [
+        ("listen (FRR)", frr),
+        ("connect (FRR bmp listener)", listener),
+        ("listen (GoBGP)", gobgp),
+        ("listen (GoBGP, timeline)", gobgp_tl),
+    ] {
+        // The one-line summary, and the recording announced.
+        assert!(
+            end.stderr.contains("recording to ")
+                && end.stderr.contains(" messages decoded from 1 stream"),
+            "{what}: stderr {}",
+            end.stderr
+        );
+        assert!(end.status.success(), "{what}: {}", end.status);
+    }
+    let frr_cases = check_live_peers("listen (FRR)", &frr.view, frr_raw);
+    // bgpd was stopped before the station: live, its peers ended with the TCP close.
+    assert!(
+        frr_cases.iter().all(|c| *c == "tcp_close live only"),
+        "{frr_cases:?}"
+    );
+    let gobgp_cases = check_live_peers("listen (GoBGP)", &gobgp.view, gobgp_raw);
+    // GoBGP sent a Termination (`gobgp bmp del`) and then closed: the Termination ends the
+    // session live as in the file (the FIN after it does not replace the reason).
+    assert!(
+        gobgp_cases.iter().all(|c| *c == "equal"),
+        "GoBGP sent a Termination (`gobgp bmp del`): {gobgp_cases:?}"
+    );
+    check_live_timeline(
+        "connect (FRR bmp listener)",
+        &listener.view,
+        listener_raw,
+        false,
+    );
+    check_live_timeline(
+        "listen (GoBGP, timeline)",
+        &gobgp_tl.view,
+        gobgp_tl_raw,
+        true,
+    );
+    // And the live timelines report the flap exactly.
+    check_timeline_flaps("connect (FRR bmp listener)", &listener.view, true, false);
+    check_timeline_flaps("listen (GoBGP, timeline)", &gobgp_tl.view, false, true);
+    // The live peers views too: one flap each, with the speaker's reason.
+    for (what, v, router, code) in [
+        ("listen (FRR)", &frr.view, "frr-interop", 2),
+        ("listen (GoBGP)", &gobgp.view, "GoBGP", 3),
+    ] {
+        let pre = one(v, router, "adj_rib_in_pre");
+        assert_eq!(
+            (&pre["flaps"], &pre["last_down_reason"]["code"]),
+            (&1.into(), &code.into()),
+            "{what}: {pre:#}"
         );
     }
 }

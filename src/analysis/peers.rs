@@ -623,7 +623,13 @@ impl Peers {
     /// The router's session ended: its peers that are not down become unknown.
     fn session_ended(&mut self, router: usize, how: &str, time: Time) {
         for ((r, _), p) in self.peers.iter_mut() {
-            if *r == router && p.state != State::Down {
+            // The first end wins: a Termination, then the TCP close that follows it, is
+            // an end by Termination.
+            let already_ended = p
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with("session_ended:"));
+            if *r == router && p.state != State::Down && !already_ended {
                 if p.state == State::Up {
                     p.last_state = Some(State::Up);
                 }

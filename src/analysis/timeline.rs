@@ -388,7 +388,10 @@ impl Timeline {
     ) -> usize {
         self.see_time(s, time);
         let idx = self.events.len();
-        let key = time.map(micros).or(self.streams[s].max_time);
+        // The stream's latest time so far, not the event's own: a router's timestamps can step
+        // back a little (FRR's per-peer timestamps are not monotonic), and events of one stream
+        // must keep the order in which the router sent them.
+        let key = self.streams[s].max_time;
         if key.is_none() {
             self.streams[s].pending.push(idx);
         }
@@ -536,9 +539,15 @@ impl Timeline {
     ) {
         let key = PeerKey::from(p);
         self.streams[s].views.retain(|(k, _), _| *k != key);
+        let seen_from_start = self.streams[s].initiated;
         let summary = self.peer_summary(ctx, p);
         if summary.state != PeerState::Down {
-            summary.flaps += 1;
+            // A flap is a Peer Down that found the peer up: after a Peer Up, or in a stream seen
+            // only from mid-session. One before any Peer Up of a session seen from its
+            // Initiation (FRR sends one) is shown but not counted.
+            if summary.state == PeerState::Up || !seen_from_start {
+                summary.flaps += 1;
+            }
             summary.state = PeerState::Down;
             summary.down_since = time.map(micros);
         }

@@ -202,7 +202,12 @@ async fn dial_loop(target: String, shared: Arc<Shared>, min: Duration, max: Dura
                 let peer = stream
                     .peer_addr()
                     .unwrap_or_else(|_| SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0));
-                eprintln!("bmpctl: connected to {target} ({})", peer_name(peer));
+                let resolved = peer_name(peer);
+                if resolved == *target {
+                    eprintln!("bmpctl: connected to {target}");
+                } else {
+                    eprintln!("bmpctl: connected to {target} ({resolved})");
+                }
                 session(stream, peer, shared.clone(), None).await;
                 wait = min;
                 if !shared.stop.is_stopped() {
