@@ -96,6 +96,31 @@ fn on_error<E: std::fmt::Debug>(
     }
 }
 
+/// Recovers from a reader error: reads more for a record not yet complete, grows the buffer
+/// for one larger than it, or says why reading stops.
+fn recover<P: PcapReaderIterator>(
+    reader: &mut P,
+    e: PcapError<()>,
+    cap: &mut usize,
+    packets: u64,
+    sink: &mut dyn FnMut(SourceEvent<'_>),
+) -> Result<(), Stop> {
+    if matches!(e, PcapError::Incomplete(_)) && !reader.reader_exhausted() {
+        return reader.refill().map_err(|_| Stop::ReadFailed);
+    }
+    let mut grow = || {
+        *cap *= 2;
+        *cap <= MAX_BUFFER
+    };
+    if let Some(stop) = on_error(e, packets, &mut grow, sink) {
+        return Err(stop);
+    }
+    if !reader.grow(*cap) {
+        return Err(Stop::Done);
+    }
+    reader.refill().map_err(|_| Stop::ReadFailed)
+}
+
 fn legacy<R: Read>(
     input: R,
     capacity: usize,
@@ -143,27 +168,8 @@ fn legacy<R: Read>(
             }
             Err(e) => {
                 let e = owned(e);
-                if matches!(e, PcapError::Incomplete(_)) && !reader.reader_exhausted() {
-                    if reader.refill().is_err() {
-                        return Stop::ReadFailed;
-                    }
-                    continue;
-                }
-                let packets = stats.packets;
-                let mut grow = || {
-                    cap *= 2;
-                    cap <= MAX_BUFFER
-                };
-                match on_error(e, packets, &mut grow, sink) {
-                    Some(stop) => return stop,
-                    None => {
-                        if !reader.grow(cap) {
-                            return Stop::Done;
-                        }
-                        if reader.refill().is_err() {
-                            return Stop::ReadFailed;
-                        }
-                    }
+                if let Err(stop) = recover(&mut reader, e, &mut cap, stats.packets, sink) {
+                    return stop;
                 }
             }
         }
@@ -257,27 +263,8 @@ fn pcapng<R: Read>(
             }
             Err(e) => {
                 let e = owned(e);
-                if matches!(e, PcapError::Incomplete(_)) && !reader.reader_exhausted() {
-                    if reader.refill().is_err() {
-                        return Stop::ReadFailed;
-                    }
-                    continue;
-                }
-                let packets = stats.packets;
-                let mut grow = || {
-                    cap *= 2;
-                    cap <= MAX_BUFFER
-                };
-                match on_error(e, packets, &mut grow, sink) {
-                    Some(stop) => return stop,
-                    None => {
-                        if !reader.grow(cap) {
-                            return Stop::Done;
-                        }
-                        if reader.refill().is_err() {
-                            return Stop::ReadFailed;
-                        }
-                    }
+                if let Err(stop) = recover(&mut reader, e, &mut cap, stats.packets, sink) {
+                    return stop;
                 }
             }
         }
