@@ -44,6 +44,17 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The exit status for a run that had these tallies (`fatal`: an I/O failure).
+    pub fn status(&self, fatal: bool) -> ExitStatus {
+        if fatal {
+            ExitStatus::Fatal
+        } else if self.has_errors() {
+            ExitStatus::InputErrors
+        } else {
+            ExitStatus::Clean
+        }
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.findings
             .keys()
@@ -257,13 +268,7 @@ pub(crate) fn finish_live<W: Write>(
         Ok(()) => {}
     }
     eprintln!("{}", summary.line());
-    if fatal {
-        ExitStatus::Fatal
-    } else if summary.has_errors() {
-        ExitStatus::InputErrors
-    } else {
-        ExitStatus::Clean
-    }
+    summary.status(fatal)
 }
 
 fn run_view(input: &InputArgs, filter: &Filter, as_json: bool, view: &mut dyn View) -> ExitStatus {
@@ -414,13 +419,7 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
         return ExitStatus::Fatal;
     }
     eprintln!("{}", summary.line());
-    if fatal {
-        ExitStatus::Fatal
-    } else if summary.has_errors() {
-        ExitStatus::InputErrors
-    } else {
-        ExitStatus::Clean
-    }
+    summary.status(fatal)
 }
 
 pub(crate) fn source_options(name: &str, args: &InputArgs) -> SourceOptions {
