@@ -700,3 +700,41 @@ fn memory_per_million_routes() {
         delta as f64 / tracked as f64
     );
 }
+
+/// Stat type 7 counts the Adj-RIB-In as the router keeps it (pre-policy). A router that keeps
+/// none (FRR without soft-reconfiguration) reports 0 and sends only post-policy routes: that
+/// is no mismatch. With pre-policy routes, a gauge that disagrees is one.
+#[test]
+fn adj_rib_in_gauge_compares_with_pre_policy_only() {
+    let tmp = TempDir::new("gauge-pre");
+    let peer = bmp::Peer::global(v4(192, 0, 2, 9), 64500, [192, 0, 2, 9]);
+    let post = peer.with_flags(0x40);
+    let gauge = |n: u64| bmp::statistics(&peer, &[bmp::stat_gauge(7, n)]);
+
+    // Post-policy routes only, gauge 0: no comparison, no mismatch.
+    let only_post = [
+        peer_up(&peer, None),
+        announce_v4(&post, None, &["10.9.0.0/24", "10.9.1.0/24"]),
+        gauge(0),
+    ]
+    .concat();
+    let rows = peers_json(&[&tmp.write("post.bmp", &only_post)]);
+    let post_row = rows.iter().find(|r| r["rib"] == "adj_rib_in_post").unwrap();
+    assert_eq!(post_row["routes"], 2);
+    assert!(
+        rows.iter().all(|r| r["gauge_mismatch"].is_null()),
+        "{rows:?}"
+    );
+
+    // Pre-policy routes, gauge 5 for 2 tracked routes: a mismatch on the pre-policy row.
+    let with_pre = [
+        peer_up(&peer, None),
+        announce_v4(&peer, None, &["10.9.0.0/24", "10.9.1.0/24"]),
+        gauge(5),
+    ]
+    .concat();
+    let rows = peers_json(&[&tmp.write("pre.bmp", &with_pre)]);
+    let pre_row = rows.iter().find(|r| r["rib"] == "adj_rib_in_pre").unwrap();
+    assert_eq!(pre_row["gauge_mismatch"]["gauge"], 5, "{pre_row}");
+    assert_eq!(pre_row["gauge_mismatch"]["tracked"], 2, "{pre_row}");
+}

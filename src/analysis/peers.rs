@@ -97,7 +97,8 @@
 //! * `gauge_mismatch`: null, or the first route gauge of the router that disagrees with the
 //!   tracked count: `{"type", "name", "afi"?, "safi"?, "family"?, "gauge", "tracked",
 //!   "more"?}` (`more`: the further disagreeing gauges). Gauges compared: types 7 and 9
-//!   (Adj-RIB-In: the pre-policy view, or the post-policy one when only it carried routes),
+//!   (Adj-RIB-In: the pre-policy view, compared only when pre-policy Route Monitoring was seen:
+//!   a router that keeps no Adj-RIB-In reports 0 and sends post-policy routes only),
 //!   18/19 (pre-policy Adj-RIB-In), 20/21 (post-policy Adj-RIB-In), 14/16 (pre-policy
 //!   Adj-RIB-Out), 15/17 (post-policy Adj-RIB-Out), and 8/10 for a Loc-RIB peer only (for other
 //!   peers they count the router's whole Loc-RIB). A gauge is compared with the tracked count of
@@ -804,21 +805,13 @@ impl Peers {
             let t = gauge_view(s.stat_type, p.is_loc_rib()).and_then(|g| {
                 let rib = match g {
                     GaugeView::View(v) => Some(v),
-                    GaugeView::AdjRibIn => {
-                        let pre = view_row(&self.rows, key, RibView::AdjRibInPre);
-                        let post = view_row(&self.rows, key, RibView::AdjRibInPost);
-                        if pre.is_some_and(|r| r.monitored) {
-                            Some(RibView::AdjRibInPre)
-                        } else if post.is_some_and(|r| r.monitored) {
-                            Some(RibView::AdjRibInPost)
-                        } else if pre.is_some() {
-                            Some(RibView::AdjRibInPre)
-                        } else if post.is_some() {
-                            Some(RibView::AdjRibInPost)
-                        } else {
-                            None
-                        }
-                    }
+                    // Types 7 and 9 count the Adj-RIB-In as the router keeps it: pre-policy.
+                    // A router that keeps none (FRR without soft-reconfiguration inbound)
+                    // reports 0 and sends only post-policy routes, so without pre-policy
+                    // Route Monitoring there is nothing to compare with.
+                    GaugeView::AdjRibIn => view_row(&self.rows, key, RibView::AdjRibInPre)
+                        .filter(|r| r.monitored)
+                        .map(|_| RibView::AdjRibInPre),
                 }?;
                 view_row(&self.rows, key, rib).map(|r| (rib, r.tracked(family)))
             });
