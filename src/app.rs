@@ -661,7 +661,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             match &ev {
                 Event::Message(d) => health.progress = d.offset + d.raw.len() as u64,
                 Event::Finding(f) if f.kind == Kind::GarbageSkipped => {
-                    let count = skipped_count(&f.detail);
+                    let count = f.bytes.unwrap_or(0);
                     health.garbage += count;
                     health.progress = health.progress.max(f.offset + count);
                 }
@@ -679,15 +679,6 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                 .set_message(format!("{} messages", self.summary.messages));
         }
     }
-}
-
-/// The byte count of a `garbage_skipped` finding ("skipped N bytes: ...").
-fn skipped_count(detail: &str) -> u64 {
-    detail
-        .strip_prefix("skipped ")
-        .and_then(|r| r.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
 }
 
 fn emit(

@@ -159,6 +159,9 @@ pub struct Finding {
     pub detail: String,
     /// Raw octets kept so that nothing is lost (an undecodable field, a malformed message).
     pub raw: Option<Vec<u8>>,
+    /// Stream bytes the finding covers: skipped (`garbage_skipped`, `legacy_version`) or
+    /// missing (`tcp_gap`).
+    pub bytes: Option<u64>,
 }
 
 impl Finding {
@@ -171,7 +174,14 @@ impl Finding {
             peer: None,
             detail,
             raw: None,
+            bytes: None,
         }
+    }
+
+    /// Attaches the number of stream bytes skipped or missing.
+    pub fn with_bytes(mut self, bytes: u64) -> Self {
+        self.bytes = Some(bytes);
+        self
     }
 
     /// Attaches the peer.

@@ -97,7 +97,8 @@ impl StreamDecoder {
                 format!(
                     "{missing} bytes of the TCP stream are missing from the capture at stream offset {at}; decoding resumes at the next plausible message"
                 ),
-            )),
+            )
+            .with_bytes(missing)),
         );
         self.framer.gap(missing);
         self.drain(sink);
@@ -154,6 +155,7 @@ fn framing_finding(p: &FramingProblem) -> Finding {
                 None,
                 format!("skipped {count} bytes: {}; {tail}", cause.describe()),
             )
+            .with_bytes(count)
         }
         FramingProblem::Oversize {
             offset,

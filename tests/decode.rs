@@ -1533,6 +1533,7 @@ fn garbage_between_messages_is_skipped() {
     let f = finds(&whole, "garbage_skipped");
     assert_eq!(f[0].0, init.len() as u64);
     assert_eq!(skipped_count(&f[0].2["detail"]), garbage.len() as u64);
+    assert_eq!(f[0].2["bytes"], garbage.len());
     assert_eq!(f[0].2["severity"], "error");
     let m = msgs(&whole);
     assert_eq!(

@@ -425,6 +425,9 @@ pub fn finding(ctx: &StreamCtx<'_>, f: &Finding) -> Value {
         o.insert("peer".into(), peer(p));
     }
     o.insert("detail".into(), f.detail.clone().into());
+    if let Some(n) = f.bytes {
+        o.insert("bytes".into(), n.into());
+    }
     if let Some(raw) = &f.raw {
         o.insert("raw".into(), hex(raw).into());
     }
