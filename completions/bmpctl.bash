@@ -151,7 +151,7 @@ _bmpctl() {
             return 0
             ;;
         bmpctl__subcmd__connect)
-            opts="-v -h --router --peer --rib --afi --since --until --json --verbose --view --every --max-message --duration --count --write --retry-min --retry-max --color --help"
+            opts="-v -h --router --peer --rib --afi --since --until --json --verbose --view --every --interval --top --max-message --duration --count --write --retry-min --retry-max --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +186,14 @@ _bmpctl() {
                     return 0
                     ;;
                 --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -405,7 +413,7 @@ _bmpctl() {
             return 0
             ;;
         bmpctl__subcmd__listen)
-            opts="-v -h --router --peer --rib --afi --since --until --json --verbose --view --every --max-message --duration --count --write --max-sessions --allow --port-file --color --help"
+            opts="-v -h --router --peer --rib --afi --since --until --json --verbose --view --every --interval --top --max-message --duration --count --write --max-sessions --allow --port-file --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -440,6 +448,14 @@ _bmpctl() {
                     return 0
                     ;;
                 --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -122,6 +122,8 @@ complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l view -d 'Show t
 timeline\t'Sessions and peer events in time order'
 churn\t'Route churn per router, peer and time bucket'"
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l every -d 'How often a view is re-drawn on a terminal (e.g. 500ms, 2s, 1m)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l interval -d 'With `--view churn`: bucket width (e.g. 10s, 1m); by default chosen from the time span' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l top -d 'With `--view churn`: how many of the most churning prefixes and origin ASes to list' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l max-message -d 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l duration -d 'Stop after this long (e.g. 30s, 10m, 2h)' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l count -d 'Stop after this many messages (those that pass the filters)' -r
@@ -145,6 +147,8 @@ complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l view -d 'Show 
 timeline\t'Sessions and peer events in time order'
 churn\t'Route churn per router, peer and time bucket'"
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l every -d 'How often a view is re-drawn on a terminal (e.g. 500ms, 2s, 1m)' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l interval -d 'With `--view churn`: bucket width (e.g. 10s, 1m); by default chosen from the time span' -r
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l top -d 'With `--view churn`: how many of the most churning prefixes and origin ASes to list' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l max-message -d 'Largest BMP message accepted, in bytes; longer ones are skipped by their length with a finding' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l duration -d 'Stop after this long (e.g. 30s, 10m, 2h)' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand connect" -l count -d 'Stop after this many messages (those that pass the filters)' -r

@@ -147,7 +147,11 @@ fn with_live_sink(o: &LiveOutputArgs, f: impl FnOnce(&mut dyn Sink) -> ExitStatu
         }
         Some(LiveView::Peers) => Box::new(analysis::peers::Peers::new(filter.clone())),
         Some(LiveView::Timeline) => Box::new(analysis::timeline::Timeline::new(filter.clone())),
-        Some(LiveView::Churn) => Box::new(analysis::churn::Churn::new(filter.clone(), None, 10)),
+        Some(LiveView::Churn) => Box::new(analysis::churn::Churn::new(
+            filter.clone(),
+            o.interval,
+            o.top,
+        )),
     };
     f(&mut ViewSink {
         view: &mut *view,

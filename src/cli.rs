@@ -271,6 +271,14 @@ pub struct LiveOutputArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
     pub every: std::time::Duration,
 
+    /// With `--view churn`: bucket width (e.g. 10s, 1m); by default chosen from the time span.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub interval: Option<std::time::Duration>,
+
+    /// With `--view churn`: how many of the most churning prefixes and origin ASes to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+
     /// Largest BMP message accepted, in bytes; longer ones are skipped by their length with a
     /// finding.
     #[arg(long, value_name = "BYTES", default_value_t = crate::frame::DEFAULT_MAX_MESSAGE,

@@ -372,3 +372,46 @@ fn cannot_bind_is_an_io_failure() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on"));
 }
+
+#[test]
+fn live_churn_view_takes_interval_and_top() {
+    // The sample session's messages arrive; the churn view is printed at the end with the
+    // requested bucket width and top-list length, as `bmpctl churn` gives them for files.
+    let bytes = std::fs::read(sample()).unwrap();
+    let n = decode_json(&sample())
+        .iter()
+        .filter(|l| l["type"] != "finding")
+        .count();
+    let station = Station::listen(
+        &["127.0.0.1:0"],
+        &[
+            "--view",
+            "churn",
+            "--interval",
+            "10s",
+            "--top",
+            "2",
+            "--json",
+            "--count",
+            &n.to_string(),
+        ],
+    );
+    let addr = station.addr().to_string();
+    send(&addr, &bytes);
+    let done = station.wait(20);
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    let live: Value = serde_json::from_str(done.stdout.trim()).unwrap();
+    assert_eq!(live["interval_seconds"], 10);
+    assert!(live["top_prefixes"].as_array().unwrap().len() <= 2);
+    let file = std::process::Command::new(bin())
+        .args(["churn", "--json", "--interval", "10s", "--top", "2"])
+        .arg(sample())
+        .output()
+        .unwrap();
+    let file: Value = serde_json::from_slice(&file.stdout).unwrap();
+    assert_eq!(live["top_prefixes"], file["top_prefixes"]);
+    assert_eq!(
+        live["peers"].as_array().unwrap().len(),
+        file["peers"].as_array().unwrap().len()
+    );
+}
