@@ -20,6 +20,7 @@ use bmpctl::builder::{bgp, bmp};
 use bmpctl::frame::DEFAULT_MAX_MESSAGE;
 use bmpctl::session::PeerKey;
 use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::workload::{self, PeerSpec, XorShift};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 /// Route Monitoring messages in the dump.
@@ -29,35 +30,9 @@ const PEERS: usize = 20;
 /// Push size.
 const CHUNK: usize = 64 * 1024;
 
-/// Marsaglia xorshift64: tiny, deterministic, good enough for test data.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// Uniform in `lo..=hi` (modulo bias is irrelevant here).
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-
-    /// True with probability `pct` percent.
-    fn chance(&mut self, pct: u64) -> bool {
-        self.next() % 100 < pct
-    }
-}
-
-/// A monitored peer as the generator sees it.
-struct PeerSpec {
-    peer: bmp::Peer,
-    v6: bool,
-    add_path: bool,
+/// A monitored peer as the generator sees it, with the key the decoder files it under.
+struct Peer {
+    spec: PeerSpec,
     key: PeerKey,
 }
 
@@ -72,7 +47,7 @@ struct Dump {
     per_peer: HashMap<PeerKey, (u64, u64)>,
 }
 
-fn peers(rng: &mut XorShift) -> Vec<PeerSpec> {
+fn peers(rng: &mut XorShift) -> Vec<Peer> {
     (0..PEERS)
         .map(|i| {
             let n = i as u8 + 1;
@@ -89,10 +64,8 @@ fn peers(rng: &mut XorShift) -> Vec<PeerSpec> {
                 &peer,
                 &bgp::keepalive(),
             )));
-            PeerSpec {
-                peer,
-                v6,
-                add_path,
+            Peer {
+                spec: PeerSpec { peer, v6, add_path },
                 key,
             }
         })
@@ -107,93 +80,17 @@ fn peer_header_of(msg: &[u8]) -> bmpctl::decode::bmp::header::PeerHeader {
         .expect("per-peer message")
 }
 
-fn peer_up(p: &PeerSpec) -> Vec<u8> {
-    let mut caps = vec![
-        bgp::cap_mp(bgp::AFI_IPV4, bgp::SAFI_UNICAST),
-        bgp::cap_mp(bgp::AFI_IPV6, bgp::SAFI_UNICAST),
-        bgp::cap_route_refresh(),
-        bgp::cap_as4(p.peer.asn),
-    ];
-    if p.add_path {
-        caps.push(bgp::cap_add_path(&[(bgp::AFI_IPV4, bgp::SAFI_UNICAST, 3)]));
-    }
-    let received = bgp::open(p.peer.asn, 90, p.peer.bgp_id, &caps);
-    caps[3] = bgp::cap_as4(65_000);
-    let sent = bgp::open(65_000, 90, [10, 255, 0, 1], &caps);
-    let local = if p.v6 {
-        IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0xfe))
-    } else {
-        IpAddr::V4(Ipv4Addr::new(192, 0, 2, 254))
-    };
-    bmp::peer_up(&p.peer, local, 179, 40_000, &sent, &received, &[])
-}
-
-fn v4_prefix(rng: &mut XorShift) -> String {
-    let len = if rng.chance(60) {
-        24
-    } else {
-        rng.range(12, 23) as u32
-    };
-    let addr = (rng.next() as u32) & (u32::MAX << (32 - len));
-    format!("{}/{len}", Ipv4Addr::from(addr))
-}
-
-fn v6_prefix(rng: &mut XorShift) -> String {
-    let len = if rng.chance(60) {
-        48
-    } else {
-        rng.range(29, 47) as u32
-    };
-    let high = (0x2000u128 << 112) | (u128::from(rng.next()) << 48);
-    let addr = high & (u128::MAX << (128 - len));
-    format!("{}/{len}", Ipv6Addr::from(addr))
-}
-
-/// Path attributes of an announcement (without the reachability itself).
-fn attributes(rng: &mut XorShift, p: &PeerSpec) -> Vec<u8> {
-    let mut a = bgp::origin(if rng.chance(90) { 0 } else { 2 });
-    let hops = rng.range(1, 10) as usize;
-    let mut path = vec![p.peer.asn];
-    path.extend((1..hops).map(|_| rng.range(1, 400_000) as u32));
-    a.extend(bgp::as_path(&[(bgp::AS_SEQUENCE, &path)], true));
-    if let IpAddr::V4(v4) = p.peer.address {
-        a.extend(bgp::next_hop(v4.octets()));
-    }
-    if rng.chance(40) {
-        a.extend(bgp::med(rng.range(0, 1000) as u32));
-    }
-    if rng.chance(30) {
-        a.extend(bgp::local_pref(rng.range(50, 200) as u32));
-    }
-    let n = rng.range(0, 6) as usize;
-    if n > 0 {
-        let c: Vec<u32> = (0..n)
-            .map(|_| (p.peer.asn << 16) | rng.range(1, 9999) as u32)
-            .collect();
-        a.extend(bgp::communities(&c));
-    }
-    if rng.chance(20) {
-        let c: Vec<(u32, u32, u32)> = (0..rng.range(1, 3))
-            .map(|_| {
-                (
-                    p.peer.asn,
-                    rng.range(1, 100) as u32,
-                    rng.range(1, 1000) as u32,
-                )
-            })
-            .collect();
-        a.extend(bgp::large_communities(&c));
-    }
-    a
-}
-
 fn generate() -> Dump {
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let peers = peers(&mut rng);
     let mut bytes = Vec::with_capacity(ROUTE_MONITORING * 240);
     bytes.extend(bmp::initiation(&[(2, b"bench-r1"), (1, b"synthetic")]));
     for p in &peers {
-        bytes.extend(peer_up(p));
+        bytes.extend(workload::peer_up(
+            &p.spec,
+            Ipv4Addr::new(192, 0, 2, 254),
+            [10, 255, 0, 1],
+        ));
     }
     let mut messages = 1 + PEERS as u64;
     let (mut announced, mut withdrawn) = (0u64, 0u64);
@@ -201,51 +98,14 @@ fn generate() -> Dump {
     for i in 0..ROUTE_MONITORING {
         let p = &peers[rng.range(0, PEERS as u64 - 1) as usize];
         let count = rng.range(1, 20);
-        let withdraw = rng.chance(10);
-        let path_id = p.add_path.then(|| rng.range(1, 4) as u32);
-        let update = if p.v6 {
-            let nlri: Vec<u8> = (0..count)
-                .flat_map(|_| bgp::prefix(None, &v6_prefix(&mut rng)))
-                .collect();
-            if withdraw {
-                bgp::update(
-                    &[],
-                    &bgp::mp_unreach(bgp::AFI_IPV6, bgp::SAFI_UNICAST, &nlri),
-                    &[],
-                )
-            } else {
-                let IpAddr::V6(addr) = p.peer.address else {
-                    unreachable!()
-                };
-                let mut nh = addr.octets().to_vec();
-                nh.extend(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, addr.segments()[7]).octets());
-                let mut attrs = attributes(&mut rng, p);
-                attrs.extend(bgp::mp_reach(bgp::AFI_IPV6, bgp::SAFI_UNICAST, &nh, &nlri));
-                bgp::update(&[], &attrs, &[])
-            }
-        } else {
-            let nlri: Vec<u8> = (0..count)
-                .flat_map(|_| bgp::prefix(path_id, &v4_prefix(&mut rng)))
-                .collect();
-            if withdraw {
-                bgp::update(&nlri, &[], &[])
-            } else {
-                bgp::update(&[], &attributes(&mut rng, p), &nlri)
-            }
-        };
-        let peer = p
-            .peer
-            .with_time(1_700_000_000 + (i / 1000) as u32, (i % 1000) as u32);
-        bytes.extend(bmp::route_monitoring(&peer, &update));
+        let (msg, a, w) = workload::route_monitoring(&mut rng, &p.spec, count, i as u64);
+        bytes.extend(msg);
         messages += 1;
         let e = per_peer.entry(p.key).or_default();
-        if withdraw {
-            withdrawn += count;
-            e.1 += count;
-        } else {
-            announced += count;
-            e.0 += count;
-        }
+        announced += a;
+        withdrawn += w;
+        e.0 += a;
+        e.1 += w;
     }
     Dump {
         bytes,

@@ -20,3 +20,4 @@ pub mod render;
 pub mod session;
 pub mod source;
 pub mod stream;
+pub mod workload;

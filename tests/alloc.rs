@@ -40,19 +40,8 @@ fn measure<R>(f: impl FnOnce() -> R) -> (R, Stats) {
     (r, region.change())
 }
 
-/// Marsaglia xorshift64, fixed seed per message so both streams get the same attributes.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-}
+// xorshift64 with a fixed seed per message, so both streams get the same attributes.
+use bmpctl::workload::XorShift;
 
 struct PeerSpec {
     peer: bmp::Peer,
@@ -124,7 +113,7 @@ fn generate(prefixes: usize, count: usize) -> Generated {
         let path_id = p.add_path.then_some(7);
         let nlri: Vec<u8> = (0..prefixes)
             .flat_map(|k| {
-                let r = rng.next();
+                let r = rng.next_u64();
                 if v6 {
                     let text = format!("2001:db8:{:x}:{:x}::/64", r as u16, k);
                     bgp::prefix(None, &text)

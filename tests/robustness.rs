@@ -867,27 +867,24 @@ fn byte_flips_do_not_panic_real_captures() {
 // Pseudo-random input
 // ---------------------------------------------------------------------------------------------
 
-/// xorshift64 (Marsaglia), fixed seed: reproducible without a dependency.
-struct XorShift(u64);
+/// xorshift64 with a fixed seed: reproducible pseudo-random input.
+use bmpctl::workload::XorShift;
 
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
+/// Helpers on the shared generator for this file's needs.
+trait Draw {
+    fn below(&mut self, n: u64) -> u64;
+    fn bytes(&mut self, n: usize) -> Vec<u8>;
+}
 
+impl Draw for XorShift {
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 
     fn bytes(&mut self, n: usize) -> Vec<u8> {
         let mut v = Vec::with_capacity(n + 8);
         while v.len() < n {
-            v.extend_from_slice(&self.next().to_le_bytes());
+            v.extend_from_slice(&self.next_u64().to_le_bytes());
         }
         v.truncate(n);
         v
@@ -942,7 +939,7 @@ fn bmp_shaped_noise(rng: &mut XorShift, target: usize) -> Vec<u8> {
             1 => {
                 let mut u = update.clone();
                 let at = rng.below(u.len() as u64) as usize;
-                u[at] = rng.next() as u8;
+                u[at] = rng.next_u64() as u8;
                 body.extend_from_slice(&u);
             }
             _ => {}

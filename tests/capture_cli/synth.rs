@@ -7,44 +7,12 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::builder::bmp;
+use bmpctl::workload;
 
-// ---- deterministic randomness ----------------------------------------------------------------
-
-/// Marsaglia xorshift64: tiny, deterministic, good enough for test data.
-#[derive(Debug, Clone)]
-pub struct XorShift(pub u64);
-
-impl XorShift {
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-
-    /// True with probability `pct` percent.
-    pub fn chance(&mut self, pct: u64) -> bool {
-        self.next() % 100 < pct
-    }
-}
+pub use bmpctl::workload::{PeerSpec, XorShift};
 
 // ---- BMP sessions ----------------------------------------------------------------------------
-
-/// A monitored peer.
-#[derive(Debug, Clone)]
-pub struct PeerSpec {
-    pub peer: bmp::Peer,
-    pub v6: bool,
-    pub add_path: bool,
-}
 
 /// What a generated session looks like.
 #[derive(Debug, Clone)]
@@ -110,83 +78,7 @@ pub fn peers(spec: &SessionSpec, rng: &mut XorShift) -> Vec<PeerSpec> {
 }
 
 pub fn peer_up(p: &PeerSpec, router: u8) -> Vec<u8> {
-    let mut caps = vec![
-        bgp::cap_mp(bgp::AFI_IPV4, bgp::SAFI_UNICAST),
-        bgp::cap_mp(bgp::AFI_IPV6, bgp::SAFI_UNICAST),
-        bgp::cap_route_refresh(),
-        bgp::cap_as4(p.peer.asn),
-    ];
-    if p.add_path {
-        caps.push(bgp::cap_add_path(&[(bgp::AFI_IPV4, bgp::SAFI_UNICAST, 3)]));
-    }
-    let received = bgp::open(p.peer.asn, 90, p.peer.bgp_id, &caps);
-    caps[3] = bgp::cap_as4(65_000);
-    let sent = bgp::open(65_000, 90, [10, 255, 0, router], &caps);
-    let local = if p.v6 {
-        IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0xfe))
-    } else {
-        IpAddr::V4(Ipv4Addr::new(10, router, 0, 254))
-    };
-    bmp::peer_up(&p.peer, local, 179, 40_000, &sent, &received, &[])
-}
-
-fn v4_prefix(rng: &mut XorShift) -> String {
-    let len = if rng.chance(60) {
-        24
-    } else {
-        rng.range(12, 23) as u32
-    };
-    let addr = (rng.next() as u32) & (u32::MAX << (32 - len));
-    format!("{}/{len}", Ipv4Addr::from(addr))
-}
-
-fn v6_prefix(rng: &mut XorShift) -> String {
-    let len = if rng.chance(60) {
-        48
-    } else {
-        rng.range(29, 47) as u32
-    };
-    let high = (0x2000u128 << 112) | (u128::from(rng.next()) << 48);
-    let addr = high & (u128::MAX << (128 - len));
-    format!("{}/{len}", Ipv6Addr::from(addr))
-}
-
-/// Path attributes of an announcement (without the reachability itself).
-fn attributes(rng: &mut XorShift, p: &PeerSpec) -> Vec<u8> {
-    let mut a = bgp::origin(if rng.chance(90) { 0 } else { 2 });
-    let hops = rng.range(1, 10) as usize;
-    let mut path = vec![p.peer.asn];
-    path.extend((1..hops).map(|_| rng.range(1, 400_000) as u32));
-    a.extend(bgp::as_path(&[(bgp::AS_SEQUENCE, &path)], true));
-    if let IpAddr::V4(v4) = p.peer.address {
-        a.extend(bgp::next_hop(v4.octets()));
-    }
-    if rng.chance(40) {
-        a.extend(bgp::med(rng.range(0, 1000) as u32));
-    }
-    if rng.chance(30) {
-        a.extend(bgp::local_pref(rng.range(50, 200) as u32));
-    }
-    let n = rng.range(0, 6) as usize;
-    if n > 0 {
-        let c: Vec<u32> = (0..n)
-            .map(|_| (p.peer.asn << 16) | rng.range(1, 9999) as u32)
-            .collect();
-        a.extend(bgp::communities(&c));
-    }
-    if rng.chance(20) {
-        let c: Vec<(u32, u32, u32)> = (0..rng.range(1, 3))
-            .map(|_| {
-                (
-                    p.peer.asn,
-                    rng.range(1, 100) as u32,
-                    rng.range(1, 1000) as u32,
-                )
-            })
-            .collect();
-        a.extend(bgp::large_communities(&c));
-    }
-    a
+    workload::peer_up(p, Ipv4Addr::new(10, router, 0, 254), [10, 255, 0, router])
 }
 
 /// One Route Monitoring message: (bytes, routes announced, routes withdrawn).
@@ -196,49 +88,7 @@ pub fn route_monitoring(
     count: u64,
     i: u64,
 ) -> (Vec<u8>, u64, u64) {
-    let withdraw = rng.chance(10);
-    let update = if p.v6 {
-        let nlri: Vec<u8> = (0..count)
-            .flat_map(|_| bgp::prefix(None, &v6_prefix(rng)))
-            .collect();
-        if withdraw {
-            bgp::update(
-                &[],
-                &bgp::mp_unreach(bgp::AFI_IPV6, bgp::SAFI_UNICAST, &nlri),
-                &[],
-            )
-        } else {
-            let IpAddr::V6(addr) = p.peer.address else {
-                unreachable!()
-            };
-            let mut nh = addr.octets().to_vec();
-            nh.extend(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, addr.segments()[7]).octets());
-            let mut attrs = attributes(rng, p);
-            attrs.extend(bgp::mp_reach(bgp::AFI_IPV6, bgp::SAFI_UNICAST, &nh, &nlri));
-            bgp::update(&[], &attrs, &[])
-        }
-    } else {
-        let nlri: Vec<u8> = (0..count)
-            .flat_map(|_| {
-                let path_id = p.add_path.then(|| rng.range(1, 4) as u32);
-                bgp::prefix(path_id, &v4_prefix(rng))
-            })
-            .collect();
-        if withdraw {
-            bgp::update(&nlri, &[], &[])
-        } else {
-            bgp::update(&[], &attributes(rng, p), &nlri)
-        }
-    };
-    let peer = p
-        .peer
-        .with_time(1_700_000_000 + (i / 1000) as u32, (i % 1000) as u32);
-    let msg = bmp::route_monitoring(&peer, &update);
-    if withdraw {
-        (msg, 0, count)
-    } else {
-        (msg, count, 0)
-    }
+    workload::route_monitoring(rng, p, count, i)
 }
 
 /// A BMP session, message by message: Initiation, one Peer Up per peer, Route Monitoring,
