@@ -14,6 +14,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::hash::FastBuild;
+
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::{DecodeParams, How};
 use crate::decode::bmp::header::PeerHeader;
@@ -132,8 +134,8 @@ pub struct Choice {
 /// All peer contexts of one BMP session.
 #[derive(Debug, Default)]
 pub struct Sessions {
-    peers: HashMap<PeerKey, PeerContext>,
-    without_context: HashSet<PeerKey>,
+    peers: HashMap<PeerKey, PeerContext, FastBuild>,
+    without_context: HashSet<PeerKey, FastBuild>,
 }
 
 impl Sessions {

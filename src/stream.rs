@@ -60,7 +60,7 @@ pub struct StreamDecoder {
     sessions: Sessions,
     /// The router, as far as its Initiation said.
     pub router: RouterInfo,
-    fallback_reported: std::collections::HashSet<crate::session::PeerKey>,
+    fallback_reported: std::collections::HashSet<crate::session::PeerKey, crate::hash::FastBuild>,
 }
 
 impl StreamDecoder {
@@ -193,7 +193,8 @@ fn framing_finding(p: &FramingProblem) -> Finding {
 struct Lower<'s> {
     sessions: &'s mut Sessions,
     router: &'s mut RouterInfo,
-    fallback_reported: &'s mut std::collections::HashSet<crate::session::PeerKey>,
+    fallback_reported:
+        &'s mut std::collections::HashSet<crate::session::PeerKey, crate::hash::FastBuild>,
 }
 
 impl Lower<'_> {

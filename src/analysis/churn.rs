@@ -114,7 +114,10 @@ use std::time::Duration;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
 use serde_json::{Value, json};
 
-use super::routes::{AttrFingerprint, AttrStore, Change, KeyMap, RouteTable, route_key};
+use super::routes::{
+    AttrFingerprint, AttrStore, Change, KeyMap, Outcomes, RouteTable, apply_route, identity,
+    route_key,
+};
 use super::{Analysis, Lifecycle, View, event_time, micros};
 use crate::decode::bgp::attr;
 use crate::decode::bgp::update::{Plan, Route, Update};
@@ -176,6 +179,16 @@ fn classify(
 }
 
 impl Totals {
+    /// Adds what deferred routes did: `touched` counts the routes that entered the table and
+    /// the withdrawals of routes it did not hold, as in the dump's rule.
+    fn fold(&mut self, o: &Outcomes) {
+        self.announced += o.new + o.duplicate + o.replaced;
+        self.withdrawn += o.withdrawn + o.withdrawn_unknown;
+        self.implicit += o.replaced;
+        self.duplicate += o.duplicate;
+        self.touched += o.new + o.withdrawn_unknown;
+    }
+
     fn add(&mut self, c: Change) {
         classify(
             c,
@@ -351,6 +364,12 @@ impl Dump {
     }
 
     /// The quiet rule, at a route event of time `t`.
+    /// Whether an event at `t` ends the current window (and so [`Dump::tick`] checks it).
+    fn rolls(&self, t: u64) -> bool {
+        self.t0
+            .is_some_and(|t0| t.saturating_sub(t0) / DUMP_WINDOW_US > self.window)
+    }
+
     fn tick(&mut self, t: u64) {
         let Some(t0) = self.t0 else {
             self.t0 = Some(t);
@@ -462,8 +481,28 @@ impl Row {
         self.level = grid.lo;
     }
 
-    fn begin_dump(&mut self) {
+    /// Folds what the deferred dump routes did into `initial` (and the dump window's count of
+    /// new routes).
+    fn settle_initial(&mut self) {
+        let o = self.table.take_outcomes();
+        self.initial.fold(&o);
+        self.dump.new_in_window += o.new;
+    }
+
+    /// `initial` with the routes still deferred.
+    fn initial_totals(&self) -> Totals {
+        let mut t = self.initial;
+        t.fold(&self.table.outcomes());
+        t
+    }
+
+    fn clear_table(&mut self) {
+        self.settle_initial();
         self.table.clear();
+    }
+
+    fn begin_dump(&mut self) {
+        self.clear_table();
         if self.dump.fresh() {
             return;
         }
@@ -651,6 +690,10 @@ impl Churn {
             return;
         }
         if row.dump.active && t != UNTIMED {
+            if row.dump.rolls(t) {
+                // The quiet rule needs the window's exact count of new routes.
+                row.settle_initial();
+            }
             row.dump.tick(t);
         }
         let mut attrs = None;
@@ -661,7 +704,6 @@ impl Churn {
         let Row {
             table,
             dump,
-            initial,
             steady,
             touched,
             hot,
@@ -689,20 +731,13 @@ impl Churn {
                 *attrs
                     .get_or_insert_with(|| store.intern(AttrFingerprint::of(u, plan.four_octet_as)))
             };
-            let change = table.apply(&r, id, store);
             if dumping {
-                initial.add(change);
+                // Only counted: deferred, and what it did is folded into `initial` later.
+                table.defer(&identity(&r), id);
                 b.initial += 1;
-                match change {
-                    Change::New => {
-                        initial.touched += 1;
-                        dump.new_in_window += 1;
-                    }
-                    Change::WithdrawnUnknown => initial.touched += 1,
-                    _ => {}
-                }
                 continue;
             }
+            let change = apply_route(table, store, &r, id);
             steady.add(change);
             b.add(change);
             steady_route(
@@ -977,7 +1012,7 @@ impl Analysis for Churn {
             Body::PeerDown(_) => {
                 for j in self.siblings(router, peer) {
                     let row = &mut self.rows[j];
-                    row.table.clear();
+                    row.clear_table();
                     row.dump.active = false;
                 }
             }
@@ -1002,7 +1037,7 @@ impl Analysis for Churn {
                     // Nothing more comes for these tables: a new session re-sends them.
                     for row in &mut self.rows {
                         if row.stream == s.id {
-                            row.table.clear();
+                            row.clear_table();
                         }
                     }
                 }
@@ -1129,7 +1164,7 @@ impl View for Churn {
                     "bgp_id": row.peer.bgp_id.to_string(),
                     "rib": row.rib.name(),
                     "dumps": row.dumps,
-                    "initial": row.initial.json(),
+                    "initial": row.initial_totals().json(),
                     "steady": row.steady.json(),
                     "initial_complete": if row.dumps == 0 { Value::Null } else { row.dump.status().into() },
                     "buckets": buckets,
@@ -1244,7 +1279,7 @@ impl View for Churn {
                 for_terminal(&self.routers[row.router].name),
                 format!("{}\nAS{}", row.peer.address(), row.peer.asn),
                 row.rib.short().to_string(),
-                format!("{} {status}{dumps}", row.initial.announced),
+                format!("{} {status}{dumps}", row.initial_totals().announced),
                 format!(
                     "{}/{}/{}/{}",
                     s.announced, s.withdrawn, s.implicit, s.duplicate

@@ -4,6 +4,7 @@
 
 pub mod churn;
 pub mod peers;
+pub mod route_table;
 pub mod routes;
 pub mod timeline;
 

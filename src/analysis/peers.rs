@@ -118,8 +118,8 @@
 //!
 //! # Memory
 //!
-//! Per route only the [`RouteTable`] entry (a 64-bit key and a 32-bit attribute id); every
-//! other count is per row.
+//! Per route only the [`RouteTable`] slot (a 64-bit key; the attribute id is not used here);
+//! every other count is per row.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
@@ -127,7 +127,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 use serde_json::{Map, Value, json};
 
-use super::routes::{AttrFingerprint, AttrStore, FastBuild, RouteTable};
+use super::routes::{FastBuild, RouteTable, for_each_route_id};
 use super::{Analysis, EndHow, Lifecycle, View, event_time};
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::How;
@@ -536,10 +536,9 @@ impl Mismatch {
 #[derive(Debug)]
 pub struct Peers {
     filter: Filter,
-    store: AttrStore,
     routers: Vec<Router>,
     /// Stream name -> router index.
-    streams: HashMap<String, usize>,
+    streams: HashMap<String, usize, FastBuild>,
     peers: HashMap<(usize, PeerId), PeerState, FastBuild>,
     rows: HashMap<RowKey, Row, FastBuild>,
 }
@@ -549,9 +548,8 @@ impl Peers {
     pub fn new(filter: Filter) -> Self {
         Peers {
             filter,
-            store: AttrStore::default(),
             routers: Vec::new(),
-            streams: HashMap::new(),
+            streams: HashMap::default(),
             peers: HashMap::default(),
             rows: HashMap::default(),
         }
@@ -730,12 +728,7 @@ impl Peers {
     ) {
         self.peer(router, p);
         let filter_families = !self.filter.families.is_empty();
-        let Peers {
-            rows,
-            store,
-            filter,
-            ..
-        } = self;
+        let Peers { rows, filter, .. } = self;
         let row = rows
             .entry(RowKey {
                 router,
@@ -753,25 +746,24 @@ impl Peers {
                 row.end_of_rib.push((afi, safi));
             }
         }
-        let mut attrs = None;
-        for r in plan.routes(u) {
+        // The table only counts routes: no attribute set ids, and nothing is asked back per
+        // route, so the routes are deferred (applied in sorted batches).
+        let as_fallback = plan.as_how.is_fallback().then(|| plan.as_how.index());
+        for_each_route_id(u, plan, |r| {
             if filter_families && !filter.family(r.afi, r.safi) {
-                continue;
+                return;
             }
-            let id = if r.withdrawn {
+            if r.withdrawn {
                 row.withdrawn += 1;
-                0
             } else {
                 row.announced += 1;
-                if plan.as_how.is_fallback() {
-                    row.decoded[plan.as_how.index()] += 1;
+                if let Some(i) = as_fallback {
+                    row.decoded[i] += 1;
                 }
-                *attrs
-                    .get_or_insert_with(|| store.intern(AttrFingerprint::of(u, plan.four_octet_as)))
-            };
+            }
             row.decoded[r.how.index()] += 1;
-            row.table.apply(&r, id, store);
-        }
+            row.table.defer(&r, 0);
+        });
     }
 
     fn statistics(

@@ -2,105 +2,20 @@
 //!
 //! A route is identified by a 64-bit hash of (AFI, SAFI, path ID, the NLRI's identity: prefix,
 //! RD, EVPN or FlowSpec octets; labels excluded, since a withdrawal carries none) and maps to a
-//! 32-bit id of its interned attribute set. So a tracked route costs one hash-map entry of
-//! 12 octets (the key is stored as two u32, so the entry is not padded to 16) plus the map's
-//! control byte and spare capacity, with no heap string per route; attribute sets are
-//! shared. 64-bit hashes of distinct routes collide with negligible probability (about 3e-8 for
+//! 32-bit id of its interned attribute set, in a [`RouteTable`] of 12-octet slots: no heap
+//! string per route; attribute sets are shared. 64-bit hashes of distinct routes collide with negligible probability (about 3e-8 for
 //! a million routes in one table).
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
+
+pub use super::route_table::{Effect, Outcomes, RouteId, RouteTable};
+use crate::hash::avalanche;
+pub use crate::hash::{FastBuild, IdentityBuild, IdentityHasher, KeyHasher};
 
 use crate::decode::bgp::attr::{self, RawAttr};
-use crate::decode::bgp::nlri::{Nlri, NlriKind};
-use crate::decode::bgp::update::{Plan, Route, Update};
-
-/// A fixed, fast 64-bit hasher: eight octets at a time, multiply-rotate mixing, then a
-/// splitmix64 avalanche. The same input always gives the same key, unlike std's randomly
-/// seeded SipHash, and it costs a few cycles per word.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyHasher(u64);
-
-impl Default for KeyHasher {
-    fn default() -> Self {
-        KeyHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl KeyHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        avalanche(self.0)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        // The length keeps "ab" + "" apart from "a" + "b".
-        self.mix(u64::from_le_bytes(w) ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.mix(n as u64 | 0x100);
-    }
-
-    fn write_u16(&mut self, n: u16) {
-        self.mix(n as u64 | 0x2_0000);
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.mix(n as u64 | 0x4_0000_0000);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.mix(n);
-    }
-}
-
-/// A `HashMap` build-hasher for keys that are already hashes.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct IdentityBuild;
-
-/// Passes a u64 key through (it is already a good hash).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-impl std::hash::BuildHasher for IdentityBuild {
-    type Hasher = IdentityHasher;
-    fn build_hasher(&self) -> IdentityHasher {
-        IdentityHasher::default()
-    }
-}
-
-/// A `HashMap` build-hasher using [`KeyHasher`]: for the views' small per-peer and per-row
-/// maps, whose keys are looked up once or twice per message.
-pub type FastBuild = std::hash::BuildHasherDefault<KeyHasher>;
+use crate::decode::bgp::nlri::{self, Encoding, Nlri, NlriIter, NlriKind};
+use crate::decode::bgp::update::{FieldPlan, Plan, Route, Update};
 
 /// Map keyed by a route key.
 pub type KeyMap<V> = HashMap<u64, V, IdentityBuild>;
@@ -110,11 +25,92 @@ fn significant(p: &crate::decode::bgp::nlri::Prefix) -> &[u8] {
     &p.addr[..(p.len as usize).div_ceil(8).min(16)]
 }
 
-/// splitmix64's finaliser.
-fn avalanche(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+/// The key of a plain or labeled prefix: the address and the metadata folded in a few
+/// multiplications instead of hashing octet strings.
+#[inline]
+fn prefix_key(afi: u16, safi: u8, len: u8, addr: u128, path_id: Option<u32>) -> u64 {
+    let meta = ((afi as u64) << 48)
+        | ((safi as u64) << 40)
+        | ((len as u64) << 32)
+        | (u64::from(path_id.is_some()) << 39)
+        | path_id.unwrap_or(0) as u64;
+    let hi = ((addr >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let lo = (addr as u64)
+        .rotate_left(29)
+        .wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    avalanche(hi ^ lo ^ avalanche(meta))
+}
+
+/// Calls `f` with every route of an UPDATE, in the order of [`Plan::routes`]. Plain prefixes
+/// (unicast and multicast, most of any table) are read straight from the octets, without
+/// building elements; other families go through [`NlriIter`]. The keys are those of
+/// [`route_key`].
+pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut(RouteId)) {
+    let labels = plan.max_labels;
+    let mut field = |data: &[u8], afi: u16, safi: u8, fp: FieldPlan, withdrawn: bool| {
+        if !fp.ok || data.is_empty() {
+            return;
+        }
+        let mut emit = |key: u64, path_id: bool| {
+            f(RouteId {
+                withdrawn,
+                afi,
+                safi,
+                how: fp.how,
+                key,
+                path_id,
+            })
+        };
+        if nlri::encoding(afi, safi) != Encoding::Prefix {
+            for n in NlriIter::new(data, afi, safi, fp.add_path, labels).map_while(Result::ok) {
+                emit(route_key(afi, safi, &n), n.path_id.is_some());
+            }
+            return;
+        }
+        let max = if afi == nlri::AFI_IPV6 { 128 } else { 32 };
+        let mut i = 0;
+        while i < data.len() {
+            let path_id = if fp.add_path {
+                let Some(b) = data.get(i..i + 4) else { return };
+                i += 4;
+                Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+            } else {
+                None
+            };
+            let Some(&bits) = data.get(i) else { return };
+            let n = (bits as usize).div_ceil(8);
+            let Some(body) = data.get(i + 1..i + 1 + n).filter(|_| bits <= max) else {
+                return;
+            };
+            let mut addr = [0u8; 16];
+            addr[..n].copy_from_slice(body);
+            emit(
+                prefix_key(afi, safi, bits, u128::from_be_bytes(addr), path_id),
+                path_id.is_some(),
+            );
+            i += 1 + n;
+        }
+    };
+    field(
+        update.withdrawn,
+        nlri::AFI_IPV4,
+        nlri::SAFI_UNICAST,
+        plan.withdrawn,
+        true,
+    );
+    if let Some((mp, fp)) = plan.mp_unreach {
+        field(mp.nlri, mp.afi, mp.safi, fp, true);
+    }
+    field(
+        update.nlri,
+        nlri::AFI_IPV4,
+        nlri::SAFI_UNICAST,
+        plan.nlri,
+        false,
+    );
+    if let Some((mp, fp)) = plan.mp_reach {
+        field(mp.nlri, mp.afi, mp.safi, fp, false);
+    }
 }
 
 /// The identity of a route (not its attributes).
@@ -122,17 +118,7 @@ pub fn route_key(afi: u16, safi: u8, nlri: &Nlri<'_>) -> u64 {
     // Fast path for plain and labeled prefixes, by far the most routes: fold the address and
     // the metadata in a few multiplications instead of hashing octet strings.
     if let NlriKind::Prefix(p) | NlriKind::Labeled { prefix: p, .. } = nlri.kind {
-        let a = u128::from_be_bytes(p.addr);
-        let meta = ((afi as u64) << 48)
-            | ((safi as u64) << 40)
-            | ((p.len as u64) << 32)
-            | (u64::from(nlri.path_id.is_some()) << 39)
-            | nlri.path_id.unwrap_or(0) as u64;
-        let hi = ((a >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let lo = (a as u64)
-            .rotate_left(29)
-            .wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
-        return avalanche(hi ^ lo ^ avalanche(meta));
+        return prefix_key(afi, safi, p.len, u128::from_be_bytes(p.addr), nlri.path_id);
     }
     let mut h = KeyHasher::default();
     h.write_u16(afi);
@@ -355,95 +341,42 @@ pub enum Change {
     WithdrawnUnknown,
 }
 
-/// A route key packed as two u32 so that a table entry (key and attribute id) takes 12 octets
-/// instead of the 16 a (u64, u32) pair is padded to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PackedKey([u32; 2]);
-
-impl PackedKey {
-    fn new(k: u64) -> Self {
-        PackedKey([(k >> 32) as u32, k as u32])
-    }
-}
-
-impl Hash for PackedKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(((self.0[0] as u64) << 32) | self.0[1] as u64);
-    }
-}
-
-/// The routes one peer holds in one RIB view.
-#[derive(Debug, Default)]
-pub struct RouteTable {
-    routes: HashMap<PackedKey, u32, IdentityBuild>,
-    /// (AFI, SAFI) -> (routes, of which with a path ID); a table holds a handful of families,
-    /// so a short list beats a map on the per-route path.
-    per_family: Vec<((u16, u8), (u64, u64))>,
-}
-
-impl RouteTable {
-    /// Applies one route of an UPDATE, interning its attributes in `store`.
-    pub fn apply(&mut self, route: &Route<'_>, attrs: u32, store: &AttrStore) -> Change {
-        let key = PackedKey::new(route_key(route.afi, route.safi, &route.nlri));
-        let family = (route.afi, route.safi);
-        let i = match self.per_family.iter().position(|(f, _)| *f == family) {
-            Some(i) => i,
-            None => {
-                self.per_family.push((family, (0, 0)));
-                self.per_family.len() - 1
+impl Change {
+    /// The change of an [`Effect`] of a route announced with attribute set `attrs`.
+    pub fn of(effect: Effect, attrs: u32, store: &AttrStore) -> Change {
+        match effect {
+            Effect::New => Change::New,
+            Effect::Duplicate => Change::Duplicate,
+            Effect::Replaced(old) => {
+                Change::Replaced(store.get(attrs).changed_from(&store.get(old)))
             }
-        };
-        let fam = &mut self.per_family[i].1;
-        let with_id = u64::from(route.nlri.path_id.is_some());
-        if route.withdrawn {
-            return match self.routes.remove(&key) {
-                Some(old) => {
-                    fam.0 = fam.0.saturating_sub(1);
-                    fam.1 = fam.1.saturating_sub(with_id);
-                    Change::Withdrawn(store.get(old))
-                }
-                None => Change::WithdrawnUnknown,
-            };
-        }
-        match self.routes.insert(key, attrs) {
-            None => {
-                fam.0 += 1;
-                fam.1 += with_id;
-                Change::New
-            }
-            Some(old) if old == attrs => Change::Duplicate,
-            Some(old) => Change::Replaced(store.get(attrs).changed_from(&store.get(old))),
+            Effect::Withdrawn(old) => Change::Withdrawn(store.get(old)),
+            Effect::WithdrawnUnknown => Change::WithdrawnUnknown,
         }
     }
+}
 
-    /// Routes held, all families.
-    pub fn len(&self) -> u64 {
-        self.routes.len() as u64
+/// A route's identity in a [`RouteTable`].
+pub fn identity(route: &Route<'_>) -> RouteId {
+    RouteId {
+        withdrawn: route.withdrawn,
+        afi: route.afi,
+        safi: route.safi,
+        how: route.how,
+        key: route_key(route.afi, route.safi, &route.nlri),
+        path_id: route.nlri.path_id.is_some(),
     }
+}
 
-    /// Whether the table is empty.
-    pub fn is_empty(&self) -> bool {
-        self.routes.is_empty()
-    }
-
-    /// Routes per (AFI, SAFI): (routes, of which carrying a path ID).
-    pub fn per_family(&self) -> impl Iterator<Item = ((u16, u8), (u64, u64))> + '_ {
-        let mut v: Vec<_> = self
-            .per_family
-            .iter()
-            .filter(|(_, (n, _))| *n > 0)
-            .copied()
-            .collect();
-        v.sort_unstable();
-        v.into_iter()
-    }
-
-    /// Forgets every route (Peer Down, or a new session of the router).
-    pub fn clear(&mut self) {
-        self.routes.clear();
-        self.routes.shrink_to(0);
-        self.per_family.clear();
-    }
+/// Applies one route to `table` now and says what it did.
+pub fn apply_route(
+    table: &mut RouteTable,
+    store: &AttrStore,
+    route: &Route<'_>,
+    attrs: u32,
+) -> Change {
+    let effect = table.apply(&identity(route), attrs);
+    Change::of(effect, attrs, store)
 }
 
 /// Applies every route of an UPDATE to `table`, calling `seen` with each route and its change.
@@ -463,7 +396,7 @@ pub fn apply_update<'a>(
                 store.intern(AttrFingerprint::of(update, plan.four_octet_as))
             })
         };
-        let change = table.apply(&r, id, store);
+        let change = apply_route(table, store, &r, id);
         seen(&r, change);
     }
 }
@@ -517,6 +450,85 @@ mod tests {
         assert_eq!(log[4], Change::WithdrawnUnknown);
         assert!(t.is_empty());
         assert_eq!(s.len(), 2);
+    }
+
+    /// `for_each_route_id` gives, route for route, what `Plan::routes` and `route_key` give:
+    /// IPv4 and IPv6, with and without path IDs, withdrawn and announced, plain and labeled.
+    #[test]
+    fn route_ids_match_the_elements() {
+        let v4 = bgp::prefixes(
+            None,
+            &["10.0.0.0/8", "10.1.0.0/16", "0.0.0.0/0", "192.0.2.1/32"],
+        );
+        let v4_ids = [
+            bgp::prefix(Some(1), "10.0.0.0/24"),
+            bgp::prefix(Some(0x0100_0005), "10.0.1.0/24"),
+        ]
+        .concat();
+        let v6 = bgp::prefixes(
+            None,
+            &[
+                "2001:db8::/32",
+                "2001:db8:1::/48",
+                "::/0",
+                "2001:db8::1/128",
+            ],
+        );
+        let v6_ids = [
+            bgp::prefix(Some(7), "2001:db8::/33"),
+            bgp::prefix(Some(8), "2001:db8::/33"),
+        ]
+        .concat();
+        let labeled = bgp::labeled_prefix(None, &[100], None, "10.2.0.0/16");
+        let attrs = |mp: Vec<u8>| {
+            [
+                bgp::origin(0),
+                bgp::as_path(&[(2, &[65001])], true),
+                bgp::next_hop([192, 0, 2, 1]),
+                mp,
+            ]
+            .concat()
+        };
+        let nh6 = [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+        let cases: Vec<(Vec<u8>, DecodeParams)> = vec![
+            (
+                bgp::update(&v4, &attrs(bgp::mp_reach(2, 1, &nh6, &v6)), &v4),
+                DecodeParams::new(true),
+            ),
+            (
+                bgp::update(&v4_ids, &attrs(bgp::mp_unreach(2, 1, &v6_ids)), &v4_ids),
+                DecodeParams::new(true)
+                    .with_add_path(1, 1)
+                    .with_add_path(2, 1),
+            ),
+            (
+                bgp::update(
+                    &[],
+                    &attrs(bgp::mp_reach(1, 4, &[192, 0, 2, 1], &labeled)),
+                    &[],
+                ),
+                DecodeParams::new(true),
+            ),
+        ];
+        for (m, params) in &cases {
+            let u = upd(m);
+            let p = update::plan(&u, params, How::Negotiated);
+            let want: Vec<RouteId> = p
+                .routes(&u)
+                .map(|r| RouteId {
+                    withdrawn: r.withdrawn,
+                    afi: r.afi,
+                    safi: r.safi,
+                    how: r.how,
+                    key: route_key(r.afi, r.safi, &r.nlri),
+                    path_id: r.nlri.path_id.is_some(),
+                })
+                .collect();
+            let mut got = Vec::new();
+            for_each_route_id(&u, &p, |r| got.push(r));
+            assert!(!want.is_empty());
+            assert_eq!(got, want);
+        }
     }
 
     #[test]
