@@ -1,10 +1,10 @@
 //! Runs the commands: sources in, renderers out, exit status decided in one place.
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -12,6 +12,7 @@ use crate::analysis::{self, EndHow, Lifecycle, View};
 use crate::cli::{Cli, ColorChoice, Command, FormatChoice, InputArgs, LiveOutputArgs, LiveView};
 use crate::filter::Filter;
 use crate::finding::{Finding, Kind, Severity};
+use crate::handoff::{self, Batch, Item};
 use crate::render::{StreamCtx, json, text};
 use crate::source::{
     self, EndReason, InputFormat, SourceError, SourceEvent, SourceNotice, SourceOptions,
@@ -172,6 +173,28 @@ pub(crate) trait Sink {
     fn view(&self) -> Option<&dyn View> {
         None
     }
+    /// An input could not be read: `msg` goes to stderr, after the output so far.
+    fn fatal(&mut self, msg: &str, out: &mut dyn Write) {
+        let _ = out.flush();
+        eprintln!("{msg}");
+    }
+    /// A capture file is damaged beyond reading (`capture_damaged`): counted and handed to the
+    /// sink whatever the filters say.
+    fn source_failure(
+        &mut self,
+        name: &str,
+        finding: Finding,
+        out: &mut dyn Write,
+        summary: &mut Summary,
+    ) -> io::Result<()> {
+        let ctx = StreamCtx {
+            name,
+            router: &RouterInfo::default(),
+            observed: None,
+        };
+        *summary.findings.entry(finding.kind).or_default() += 1;
+        self.event(&ctx, &Event::Finding(finding), out)
+    }
 }
 
 /// `decode`: renders each event.
@@ -305,12 +328,12 @@ pub(crate) fn is_broken_pipe(e: &io::Error) -> bool {
 struct Input<R> {
     inner: R,
     bar: ProgressBar,
-    stop: Rc<Cell<bool>>,
+    stop: Arc<AtomicBool>,
 }
 
 impl<R: Read> Read for Input<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.stop.get() {
+        if self.stop.load(Ordering::Relaxed) {
             return Err(io::Error::new(io::ErrorKind::BrokenPipe, "output closed"));
         }
         let n = self.inner.read(buf)?;
@@ -340,15 +363,89 @@ fn progress_bar(len: Option<u64>) -> ProgressBar {
 
 /// Reads every input, hands its events to `sink`, prints the summary line; returns the exit
 /// status the inputs deserve.
+///
+/// Files are read and decoded on a second thread while this one feeds the sink (see
+/// [`crate::handoff`]): the two halves of the work run on two cores. Standard input is read
+/// on this thread, so that a live stream piped in is shown as it arrives, not per batch.
 fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut summary = Summary::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let piped = args.files.iter().any(|p| p.as_os_str() == "-");
+    let (fatal, write_err) = if piped {
+        decode_files(args, sink, &mut out, &mut summary, &stop)
+    } else {
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+            let (back_tx, back_rx) = mpsc::channel::<Batch>();
+            let decoder_stop = stop.clone();
+            let decoder = std::thread::Builder::new()
+                .name("bmpctl-decode".into())
+                .spawn_scoped(scope, move || {
+                    let mut handoff = HandoffSink::new(tx, back_rx);
+                    let mut discard = io::sink();
+                    let mut counted = Summary::default();
+                    let (fatal, _) = decode_files(
+                        args,
+                        &mut handoff,
+                        &mut discard,
+                        &mut counted,
+                        &decoder_stop,
+                    );
+                    handoff.close();
+                    fatal
+                });
+            let Ok(decoder) = decoder else {
+                eprintln!("bmpctl: error: cannot start the decoding thread");
+                return (true, None);
+            };
+            let (fatal, write_err) = feed(rx, &back_tx, sink, &mut out, &mut summary);
+            if write_err.is_some() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            // The decoding thread ends once it sees the stop flag or the closed channel.
+            drop(back_tx);
+            let decoder_fatal = decoder.join().unwrap_or(true);
+            (fatal || decoder_fatal, write_err)
+        })
+    };
+    if let Some(e) = write_err {
+        if is_broken_pipe(&e) {
+            return ExitStatus::Clean;
+        }
+        eprintln!("bmpctl: error: writing output: {e}");
+        return ExitStatus::Fatal;
+    }
+    if let Err(e) = out.flush() {
+        if is_broken_pipe(&e) {
+            return ExitStatus::Clean;
+        }
+        eprintln!("bmpctl: error: writing output: {e}");
+        return ExitStatus::Fatal;
+    }
+    eprintln!("{}", summary.line());
+    summary.status(fatal)
+}
+
+/// Batches between the decoding thread and the sink's: enough to ride out uneven messages,
+/// few enough to keep memory bounded (a batch is about 1 MiB).
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// Decodes every input into `sink`; returns whether an input could not be read, and the first
+/// output error (which ends the run).
+fn decode_files<W: Write>(
+    args: &InputArgs,
+    sink: &mut dyn Sink,
+    out: &mut W,
+    summary: &mut Summary,
+    stop: &Arc<AtomicBool>,
+) -> (bool, Option<io::Error>) {
     let mut fatal = false;
     for path in &args.files {
         let name = path.to_string_lossy().into_owned();
-        let (reader, len): (Box<dyn Read>, Option<u64>) = if name == "-" {
-            (Box::new(io::stdin().lock()), None)
+        let (reader, len): (Box<dyn Read + Send>, Option<u64>) = if name == "-" {
+            (Box::new(io::stdin()), None)
         } else {
             match File::open(path) {
                 Ok(f) => {
@@ -356,14 +453,12 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
                     (Box::new(f), len)
                 }
                 Err(e) => {
-                    let _ = out.flush();
-                    eprintln!("bmpctl: error: cannot read {name}: {e}");
+                    sink.fatal(&format!("bmpctl: error: cannot read {name}: {e}"), out);
                     fatal = true;
                     continue;
                 }
             }
         };
-        let stop = Rc::new(Cell::new(false));
         let bar = progress_bar(len);
         let input = Input {
             inner: reader,
@@ -375,55 +470,280 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
             max_message: args.max_message,
             limit: u64::MAX,
             sink: &mut *sink,
-            out: &mut out,
-            summary: &mut summary,
+            out: &mut *out,
+            summary: &mut *summary,
             streams: HashMap::new(),
             names: HashMap::new(),
             write_err: None,
-            stop,
+            stop: stop.clone(),
             bar: bar.clone(),
         };
         let result = source::run(input, &source_options(&name, args), &mut |ev| run.event(ev));
         bar.finish_and_clear();
         if let Some(e) = run.write_err.take() {
-            if is_broken_pipe(&e) {
-                return ExitStatus::Clean;
-            }
-            eprintln!("bmpctl: error: writing output: {e}");
-            return ExitStatus::Fatal;
+            return (fatal, Some(e));
         }
         match result {
             Ok(_) => {}
             Err(SourceError::Io(e)) => {
-                let _ = out.flush();
-                eprintln!("bmpctl: error: reading {name}: {e}");
+                sink.fatal(&format!("bmpctl: error: reading {name}: {e}"), out);
                 fatal = true;
             }
             Err(SourceError::Format(detail)) => {
                 let f = Finding::new(Kind::CaptureDamaged, 0, None, detail);
-                let ctx = StreamCtx {
-                    name: &name,
-                    router: &RouterInfo::default(),
-                    observed: None,
-                };
-                *summary.findings.entry(f.kind).or_default() += 1;
-                if let Err(e) = sink.event(&ctx, &Event::Finding(f), &mut out) {
-                    if is_broken_pipe(&e) {
-                        return ExitStatus::Clean;
-                    }
+                if let Err(e) = sink.source_failure(&name, f, out, summary) {
+                    return (fatal, Some(e));
                 }
             }
         }
     }
-    if let Err(e) = out.flush() {
-        if is_broken_pipe(&e) {
-            return ExitStatus::Clean;
+    (fatal, None)
+}
+
+/// The sink's side of a threaded run: rebuilds every event of the batches and hands it to
+/// `sink`, as [`DecodeRun`] would have. Returns whether an input could not be read, and the
+/// first output error.
+fn feed<W: Write>(
+    rx: mpsc::Receiver<Batch>,
+    back: &mpsc::Sender<Batch>,
+    sink: &mut dyn Sink,
+    out: &mut W,
+    summary: &mut Summary,
+) -> (bool, Option<io::Error>) {
+    let mut fatal = false;
+    let mut write_err = None;
+    let mut name = String::new();
+    let mut router = RouterInfo::default();
+    for mut batch in rx {
+        let Batch { bytes, items, ids } = &mut batch;
+        for item in items.drain(..) {
+            if write_err.is_some() {
+                break;
+            }
+            match item {
+                Item::Start {
+                    name,
+                    router,
+                    time,
+                    reconnect,
+                } => {
+                    summary.streams += 1;
+                    sink.lifecycle(&Lifecycle::StreamStart {
+                        stream: &name,
+                        router,
+                        time,
+                        reconnect,
+                    });
+                }
+                Item::End {
+                    name,
+                    router,
+                    how,
+                    time,
+                } => sink.lifecycle(&Lifecycle::StreamEnd {
+                    stream: &name,
+                    router: &router,
+                    how,
+                    time,
+                }),
+                Item::Context { name: n, router: r } => {
+                    name = n;
+                    router = r;
+                }
+                Item::Message {
+                    observed,
+                    offset,
+                    at,
+                    len,
+                    record,
+                    ids: (first, count),
+                } => {
+                    let route_ids = ids.get(first..first + count);
+                    if let Some(d) = bytes
+                        .get(at..at + len)
+                        .and_then(|raw| handoff::redecode(offset, raw, &record, route_ids))
+                    {
+                        let ctx = context(&name, &router, observed);
+                        emit(
+                            &ctx,
+                            &Event::Message(d),
+                            sink,
+                            out,
+                            summary,
+                            &mut write_err,
+                            u64::MAX,
+                        );
+                    }
+                }
+                Item::Finding { observed, finding } => {
+                    let ctx = context(&name, &router, observed);
+                    emit(
+                        &ctx,
+                        &Event::Finding(finding),
+                        sink,
+                        out,
+                        summary,
+                        &mut write_err,
+                        u64::MAX,
+                    );
+                }
+                Item::SourceFailure { name, finding } => {
+                    if let Err(e) = sink.source_failure(&name, finding, out, summary) {
+                        write_err = Some(e);
+                    }
+                }
+                Item::Fatal(msg) => {
+                    sink.fatal(&msg, out);
+                    fatal = true;
+                }
+            }
         }
-        eprintln!("bmpctl: error: writing output: {e}");
-        return ExitStatus::Fatal;
+        batch.clear();
+        // The decoding thread reuses it; it may be gone already.
+        let _ = back.send(batch);
+        if write_err.is_some() {
+            break;
+        }
     }
-    eprintln!("{}", summary.line());
-    summary.status(fatal)
+    (fatal, write_err)
+}
+
+fn context<'a>(
+    name: &'a str,
+    router: &'a RouterInfo,
+    observed: Option<(u64, u32)>,
+) -> StreamCtx<'a> {
+    StreamCtx {
+        name,
+        router,
+        observed,
+    }
+}
+
+/// The decoding thread's sink: packs every event into batches for [`feed`].
+struct HandoffSink {
+    batch: Batch,
+    tx: mpsc::SyncSender<Batch>,
+    back: mpsc::Receiver<Batch>,
+    name: String,
+    router: RouterInfo,
+    /// No `Context` item sent yet.
+    fresh: bool,
+}
+
+impl HandoffSink {
+    fn new(tx: mpsc::SyncSender<Batch>, back: mpsc::Receiver<Batch>) -> Self {
+        HandoffSink {
+            batch: Batch::default(),
+            tx,
+            back,
+            name: String::new(),
+            router: RouterInfo::default(),
+            fresh: true,
+        }
+    }
+
+    fn context(&mut self, ctx: &StreamCtx<'_>) {
+        if self.fresh || self.name != ctx.name || self.router != *ctx.router {
+            self.fresh = false;
+            self.name = ctx.name.to_string();
+            self.router = ctx.router.clone();
+            self.batch.items.push(Item::Context {
+                name: self.name.clone(),
+                router: self.router.clone(),
+            });
+        }
+    }
+
+    /// Sends the batch; an error once the other side has stopped (its output failed).
+    fn send(&mut self) -> io::Result<()> {
+        let next = self.back.try_recv().unwrap_or_default();
+        let full = std::mem::replace(&mut self.batch, next);
+        self.tx
+            .send(full)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "output closed"))
+    }
+
+    fn send_if_full(&mut self) -> io::Result<()> {
+        if self.batch.full() {
+            self.send()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends what is left.
+    fn close(mut self) {
+        if !self.batch.items.is_empty() {
+            let _ = self.send();
+        }
+    }
+}
+
+impl Sink for HandoffSink {
+    fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>, _: &mut dyn Write) -> io::Result<()> {
+        self.context(ctx);
+        match ev {
+            Event::Message(d) => self.batch.message(ctx.observed, d),
+            Event::Finding(f) => self.batch.items.push(Item::Finding {
+                observed: ctx.observed,
+                finding: f.clone(),
+            }),
+        }
+        self.send_if_full()
+    }
+
+    fn lifecycle(&mut self, l: &Lifecycle<'_>) {
+        self.batch.items.push(match *l {
+            Lifecycle::StreamStart {
+                stream,
+                router,
+                time,
+                reconnect,
+            } => Item::Start {
+                name: stream.to_string(),
+                router,
+                time,
+                reconnect,
+            },
+            Lifecycle::StreamEnd {
+                stream,
+                router,
+                how,
+                time,
+            } => Item::End {
+                name: stream.to_string(),
+                router: router.clone(),
+                how,
+                time,
+            },
+        });
+        // A send error means the other side stopped; the next event finds it too.
+        let _ = self.send_if_full();
+    }
+
+    /// Every event goes to the other side, whose sink filters.
+    fn accepts(&self, _: &StreamCtx<'_>, _: &Event<'_>) -> bool {
+        true
+    }
+
+    fn fatal(&mut self, msg: &str, _: &mut dyn Write) {
+        self.batch.items.push(Item::Fatal(msg.to_string()));
+    }
+
+    fn source_failure(
+        &mut self,
+        name: &str,
+        finding: Finding,
+        _: &mut dyn Write,
+        _: &mut Summary,
+    ) -> io::Result<()> {
+        self.batch.items.push(Item::SourceFailure {
+            name: name.to_string(),
+            finding,
+        });
+        self.send_if_full()
+    }
 }
 
 pub(crate) fn source_options(name: &str, args: &InputArgs) -> SourceOptions {
@@ -477,7 +797,7 @@ pub(crate) struct DecodeRun<'r, W: Write> {
     /// How many streams of this input had each name.
     names: HashMap<String, u32>,
     write_err: Option<io::Error>,
-    stop: Rc<Cell<bool>>,
+    stop: Arc<AtomicBool>,
     bar: ProgressBar,
 }
 
@@ -501,7 +821,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             streams: HashMap::new(),
             names: HashMap::new(),
             write_err: None,
-            stop: Rc::new(Cell::new(false)),
+            stop: Arc::new(AtomicBool::new(false)),
             bar: ProgressBar::hidden(),
         }
     }
@@ -637,7 +957,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             }
         }
         if self.write_err.is_some() {
-            self.stop.set(true);
+            self.stop.store(true, Ordering::Relaxed);
         }
     }
 

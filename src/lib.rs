@@ -15,6 +15,7 @@ pub mod decode;
 pub mod filter;
 pub mod finding;
 pub mod frame;
+pub mod handoff;
 pub mod hash;
 pub mod live;
 pub mod render;

@@ -3,6 +3,7 @@
 //! [`Event`]s come out through a callback, borrowing the framer's buffer.
 
 use crate::decode::Malformed;
+use crate::decode::bgp::route_id;
 use crate::decode::bgp::update::{self, Plan, Update};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu, open};
 use crate::decode::bmp::header::PeerHeader;
@@ -29,6 +30,10 @@ pub struct Decoded<'a> {
     /// For Route Mirroring: the mirrored UPDATEs (with the index of their TLV), decoded with the
     /// peer's Adj-RIB-In context.
     pub mirrored: Vec<(usize, Update<'a>, Plan<'a>)>,
+    /// The identities of the UPDATE's routes, in the order of [`Plan::routes`], when the
+    /// producer computed them (a threaded file run does, on the decoding thread; see
+    /// [`crate::handoff`]); else compute them with [`route_id::for_each_route_id`].
+    pub route_ids: Option<&'a [route_id::RouteId]>,
 }
 
 /// What a stream yields. Events are handed to the sink by value and never stored, so the
@@ -43,7 +48,7 @@ pub enum Event<'a> {
 }
 
 /// What is known about the router at the other end of the stream.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RouterInfo {
     /// The router's address, when the source knows it (capture, OpenBMP, live).
     pub address: Option<std::net::IpAddr>,
@@ -390,6 +395,7 @@ impl Lower<'_> {
                 update: update_plan,
                 opens,
                 mirrored,
+                route_ids: None,
             }),
         );
         for fnd in findings {

@@ -724,3 +724,54 @@ fn help_has_examples() {
         assert!(stdout.contains("bmpctl decode"), "{args:?}:\n{stdout}");
     }
 }
+
+/// A file is decoded on a second thread and its events handed over (`bmpctl::handoff`);
+/// standard input is decoded inline. Both must give the same output, stream names aside, for
+/// the message log and every view, on the shipped recordings and a dump with findings.
+#[test]
+fn threaded_file_runs_match_inline_stdin_runs() {
+    let dir = TempDir::new("threaded");
+    let garbage = dir.write("garbage.bmp", &garbage_dump());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let files = [
+        root.join("synthetic-session.bmp"),
+        root.join("recordings/frr.bmp"),
+        root.join("recordings/gobgp.bmp"),
+        garbage,
+    ];
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for args in [
+            &["decode", "--json"][..],
+            &["decode", "-v"],
+            &["peers", "--json"],
+            &["timeline", "--json"],
+            &["churn", "--json"],
+            &["peers"],
+        ] {
+            let threaded = bmpctl().args(args).arg(file).output().unwrap();
+            let inline = bmpctl()
+                .args(args)
+                .arg("-")
+                .write_stdin(bytes.clone())
+                .output()
+                .unwrap();
+            let name = s(file);
+            assert_eq!(
+                stdout_text(&threaded).replace(name, "-"),
+                stdout_text(&inline),
+                "{args:?} {name}"
+            );
+            assert_eq!(
+                stderr_text(&threaded).replace(name, "-"),
+                stderr_text(&inline),
+                "{args:?} {name}"
+            );
+            assert_eq!(
+                threaded.status.code(),
+                inline.status.code(),
+                "{args:?} {name}"
+            );
+        }
+    }
+}

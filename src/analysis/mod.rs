@@ -4,6 +4,8 @@
 
 pub mod churn;
 pub mod peers;
+mod route_log;
+pub mod route_set;
 pub mod route_table;
 pub mod routes;
 pub mod timeline;

@@ -25,24 +25,9 @@
 
 use std::cell::RefCell;
 
-use crate::decode::bgp::update::How;
+use super::route_log::{Families, Op, radix_sort};
 
-/// A route as the counting views need it: its identity, not the element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RouteId {
-    /// Withdrawn (true) or announced.
-    pub withdrawn: bool,
-    /// AFI.
-    pub afi: u16,
-    /// SAFI.
-    pub safi: u8,
-    /// How its field was decoded.
-    pub how: How,
-    /// The route's key ([`super::routes::route_key`]).
-    pub key: u64,
-    /// It carries a path ID.
-    pub path_id: bool,
-}
+pub use crate::decode::bgp::route_id::RouteId;
 
 /// What a route did to the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,51 +71,44 @@ impl Outcomes {
     }
 }
 
-/// One route to apply: its key, attribute set id, family index and flags.
-#[derive(Debug, Clone, Copy, Default)]
-struct Op {
-    key: u64,
-    attrs: u32,
-    meta: u32,
-}
-
-const WITHDRAWN: u32 = 1 << 16;
-const WITH_ID: u32 = 1 << 17;
-const FAMILY: u32 = 0xffff;
-
 /// The log is applied when it holds this many routes or an eighth of the slots, whichever is
 /// more.
 const MIN_BATCH: usize = 4096;
 /// Below this many routes a batch is applied unsorted.
 const SORT_FROM: usize = 256;
-/// The radix sort orders by this many top bits of the key (two passes of 11).
-const SORT_BITS: u32 = 22;
-
-thread_local! {
-    /// The radix sort's second buffer, shared by every table of the thread.
-    static SCRATCH: RefCell<Vec<Op>> = const { RefCell::new(Vec::new()) };
-}
-
+/// One open-addressing table: the whole route table while it is small, one of
+/// [`PARTS`] parts (by the key's top bits) once it is large.
 #[derive(Debug, Default)]
-struct Inner {
+struct Part {
     /// [key high, key low, attribute set id]; key 0 is an empty slot. Empty or a power of two.
     slots: Vec<[u32; 3]>,
     /// 64 − log2(slots).
     shift: u32,
+    /// Top key bits that chose the part (0 or [`PART_BITS`]); the slot index is the bits after.
+    depth: u32,
     len: usize,
-    log: Vec<Op>,
-    /// (AFI, SAFI), routes, of which with a path ID; indexed by an op's family index.
-    families: Vec<((u16, u8), u64, u64)>,
-    outcomes: Outcomes,
+}
+
+/// A table splits into parts once it holds this many routes...
+const SPLIT_AT: usize = 1 << 15;
+/// ...chosen by this many top bits of the key: parts of a full table stay within the L2 cache,
+/// so that growing one (which moves its routes) and applying a sorted batch to it stay local.
+const PART_BITS: u32 = 6;
+const PARTS: usize = 1 << PART_BITS;
+
+/// Key 0 marks an empty slot: a route whose key is 0 is stored as 1.
+fn nonzero(mut op: Op) -> Op {
+    op.key = op.key.max(1);
+    op
 }
 
 fn key_of(s: &[u32; 3]) -> u64 {
     ((s[0] as u64) << 32) | s[1] as u64
 }
 
-impl Inner {
+impl Part {
     fn home(&self, key: u64) -> usize {
-        (key >> self.shift) as usize
+        ((key << self.depth) >> self.shift) as usize
     }
 
     /// The slot holding `key` (Ok) or the empty slot where it would go (Err).
@@ -146,6 +124,17 @@ impl Inner {
                 return Err(i);
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// Stores a slot whose key is not in the part.
+    fn put(&mut self, slot: [u32; 3]) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        if let Err(i) = self.find(key_of(&slot)) {
+            self.slots[i] = slot;
+            self.len += 1;
         }
     }
 
@@ -185,49 +174,90 @@ impl Inner {
             }
         }
         self.slots[i] = [0; 3];
+        self.len -= 1;
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// One part, or [`PARTS`] once the table held [`SPLIT_AT`] routes.
+    parts: Vec<Part>,
+    len: usize,
+    log: Vec<Op>,
+    families: Families,
+    outcomes: Outcomes,
+}
+
+impl Inner {
+    fn part(&mut self, key: u64) -> &mut Part {
+        if self.parts.is_empty() {
+            self.parts.push(Part::default());
+        }
+        let i = if self.parts.len() == 1 {
+            0
+        } else {
+            (key >> (64 - PART_BITS)) as usize
+        };
+        &mut self.parts[i]
+    }
+
+    /// Splits the one part into [`PARTS`].
+    fn split(&mut self) {
+        let whole = std::mem::take(&mut self.parts);
+        self.parts = (0..PARTS)
+            .map(|_| Part {
+                depth: PART_BITS,
+                ..Part::default()
+            })
+            .collect();
+        for slot in whole
+            .into_iter()
+            .flat_map(|p| p.slots)
+            .filter(|s| key_of(s) != 0)
+        {
+            self.part(key_of(&slot)).put(slot);
+        }
     }
 
     fn op(&mut self, op: Op) -> Effect {
-        let fam = (op.meta & FAMILY) as usize;
-        let with_id = u64::from(op.meta & WITH_ID != 0);
-        if op.meta & WITHDRAWN != 0 {
-            if self.slots.is_empty() {
+        if op.withdrawn() {
+            if self.len == 0 {
                 return Effect::WithdrawnUnknown;
             }
-            return match self.find(op.key) {
+            let part = self.part(op.key);
+            return match part.find(op.key) {
                 Ok(i) => {
-                    let old = self.slots[i][2];
-                    self.remove_at(i);
+                    let old = part.slots[i][2];
+                    part.remove_at(i);
                     self.len -= 1;
-                    if let Some(f) = self.families.get_mut(fam) {
-                        f.1 = f.1.saturating_sub(1);
-                        f.2 = f.2.saturating_sub(with_id);
-                    }
+                    self.families.removed(&op);
                     Effect::Withdrawn(old)
                 }
                 Err(_) => Effect::WithdrawnUnknown,
             };
         }
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            self.grow();
+        if self.parts.len() == 1 && self.len >= SPLIT_AT {
+            self.split();
         }
-        match self.find(op.key) {
+        let part = self.part(op.key);
+        if (part.len + 1) * 4 > part.slots.len() * 3 {
+            part.grow();
+        }
+        match part.find(op.key) {
             Ok(i) => {
-                let old = self.slots[i][2];
+                let old = part.slots[i][2];
                 if old == op.attrs {
                     Effect::Duplicate
                 } else {
-                    self.slots[i][2] = op.attrs;
+                    part.slots[i][2] = op.attrs;
                     Effect::Replaced(old)
                 }
             }
             Err(i) => {
-                self.slots[i] = [(op.key >> 32) as u32, op.key as u32, op.attrs];
+                part.slots[i] = [(op.key >> 32) as u32, op.key as u32, op.attrs];
+                part.len += 1;
                 self.len += 1;
-                if let Some(f) = self.families.get_mut(fam) {
-                    f.1 += 1;
-                    f.2 += with_id;
-                }
+                self.families.added(&op);
                 Effect::New
             }
         }
@@ -240,7 +270,7 @@ impl Inner {
         }
         let mut log = std::mem::take(&mut self.log);
         if log.len() >= SORT_FROM {
-            SCRATCH.with(|s| radix_sort(&mut log, &mut s.borrow_mut()));
+            radix_sort(&mut log);
         }
         for op in log.drain(..) {
             let e = self.op(op);
@@ -250,44 +280,7 @@ impl Inner {
     }
 
     fn batch_limit(&self) -> usize {
-        (self.slots.len() / 8).max(MIN_BATCH)
-    }
-}
-
-/// Stable LSD radix sort of `ops` by the top [`SORT_BITS`] bits of their keys.
-fn radix_sort(ops: &mut [Op], scratch: &mut Vec<Op>) {
-    const DIGIT: u32 = SORT_BITS / 2;
-    const BUCKETS: usize = 1 << DIGIT;
-    let low = |k: u64| ((k >> (64 - SORT_BITS)) as usize) & (BUCKETS - 1);
-    let high = |k: u64| (k >> (64 - DIGIT)) as usize;
-    let mut counts = [[0usize; BUCKETS]; 2];
-    for op in ops.iter() {
-        counts[0][low(op.key)] += 1;
-        counts[1][high(op.key)] += 1;
-    }
-    for c in counts.iter_mut() {
-        let mut sum = 0;
-        for n in c.iter_mut() {
-            let here = *n;
-            *n = sum;
-            sum += here;
-        }
-    }
-    scratch.clear();
-    scratch.resize(ops.len(), Op::default());
-    for op in ops.iter() {
-        let d = &mut counts[0][low(op.key)];
-        scratch[*d] = *op;
-        *d += 1;
-    }
-    for op in scratch.iter() {
-        let d = &mut counts[1][high(op.key)];
-        ops[*d] = *op;
-        *d += 1;
-    }
-    // Keep the scratch buffer, but not one sized by a huge batch forever.
-    if scratch.capacity() > 1 << 20 {
-        *scratch = Vec::new();
+        (self.len / 4).max(MIN_BATCH)
     }
 }
 
@@ -298,39 +291,12 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    fn family_index(inner: &mut Inner, family: (u16, u8)) -> u32 {
-        match inner.families.iter().position(|(f, ..)| *f == family) {
-            Some(i) => i as u32,
-            None if inner.families.len() < FAMILY as usize => {
-                inner.families.push((family, 0, 0));
-                (inner.families.len() - 1) as u32
-            }
-            // More families than anyone sends: the routes are tracked, not counted per family.
-            None => FAMILY,
-        }
-    }
-
-    fn make_op(inner: &mut Inner, r: &RouteId, attrs: u32) -> Op {
-        let mut meta = Self::family_index(inner, (r.afi, r.safi));
-        if r.withdrawn {
-            meta |= WITHDRAWN;
-        }
-        if r.path_id {
-            meta |= WITH_ID;
-        }
-        Op {
-            key: r.key.max(1),
-            attrs,
-            meta,
-        }
-    }
-
     /// Logs a route to apply later; what it did is counted in [`RouteTable::outcomes`].
     /// `attrs` is its attribute set id (ignored for a withdrawal).
     pub fn defer(&mut self, r: &RouteId, attrs: u32) {
         let inner = self.inner.get_mut();
-        let op = Self::make_op(inner, r, attrs);
-        inner.log.push(op);
+        let op = inner.families.op(r, attrs);
+        inner.log.push(nonzero(op));
         if inner.log.len() >= inner.batch_limit() {
             inner.settle();
         }
@@ -340,8 +306,8 @@ impl RouteTable {
     pub fn apply(&mut self, r: &RouteId, attrs: u32) -> Effect {
         let inner = self.inner.get_mut();
         inner.settle();
-        let op = Self::make_op(inner, r, attrs);
-        inner.op(op)
+        let op = inner.families.op(r, attrs);
+        inner.op(nonzero(op))
     }
 
     /// What the deferred routes applied so far did, since the last [`RouteTable::take_outcomes`]
@@ -376,14 +342,7 @@ impl RouteTable {
     pub fn per_family(&self) -> impl Iterator<Item = ((u16, u8), (u64, u64))> + use<> {
         let mut inner = self.inner.borrow_mut();
         inner.settle();
-        let mut v: Vec<_> = inner
-            .families
-            .iter()
-            .filter(|(_, n, _)| *n > 0)
-            .map(|&(f, n, w)| (f, (n, w)))
-            .collect();
-        v.sort_unstable();
-        v.into_iter()
+        inner.families.counts()
     }
 
     /// Forgets every route (Peer Down, or a new session of the router); the log is applied
@@ -402,28 +361,11 @@ impl RouteTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::route_log::test_id as id;
+    use crate::workload::XorShift;
     use std::collections::HashMap;
 
     const V4: (u16, u8) = (1, 1);
-
-    fn id(key: u64, (afi, safi): (u16, u8), path_id: bool, withdrawn: bool) -> RouteId {
-        RouteId {
-            withdrawn,
-            afi,
-            safi,
-            how: How::Negotiated,
-            key,
-            path_id,
-        }
-    }
-
-    /// A small deterministic PRNG for the model test.
-    fn xorshift(s: &mut u64) -> u64 {
-        *s ^= *s << 13;
-        *s ^= *s >> 7;
-        *s ^= *s << 17;
-        *s
-    }
 
     #[test]
     fn apply_says_what_each_route_did() {
@@ -469,13 +411,13 @@ mod tests {
     /// applied, checked against a `HashMap` model.
     #[test]
     fn matches_a_map_model() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut seed = XorShift(0x1234_5678_9abc_def1);
         let mut t = RouteTable::default();
         let mut model: HashMap<u64, u32> = HashMap::new();
         let mut expect = Outcomes::default();
         let mut model_fam = [0u64; 2];
         for round in 0..200_000u32 {
-            let r = xorshift(&mut seed);
+            let r = seed.next_u64();
             // Keys concentrated at the top and bottom of the hash space: wrapped runs.
             let key = match r % 3 {
                 0 => u64::MAX - (r >> 40) % 64,
@@ -544,22 +486,5 @@ mod tests {
         assert!(t.is_empty());
         assert_eq!(t.per_family().count(), 0);
         assert_eq!(t.take_outcomes().new, 10);
-    }
-
-    #[test]
-    fn radix_sort_is_stable_by_top_bits() {
-        let mut ops: Vec<Op> = (0..5000u64)
-            .map(|i| Op {
-                key: (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) % 97) << 50,
-                attrs: i as u32,
-                meta: 0,
-            })
-            .collect();
-        let mut scratch = Vec::new();
-        radix_sort(&mut ops, &mut scratch);
-        for w in ops.windows(2) {
-            let (a, b) = (w[0].key >> 42, w[1].key >> 42);
-            assert!(a < b || (a == b && w[0].attrs < w[1].attrs));
-        }
     }
 }

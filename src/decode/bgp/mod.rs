@@ -10,6 +10,7 @@ pub mod notification;
 pub mod open;
 pub mod pmsi;
 pub mod prefix_sid;
+pub mod route_id;
 pub mod rtc;
 pub mod update;
 

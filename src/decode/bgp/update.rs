@@ -336,6 +336,70 @@ pub fn plan<'a>(update: &Update<'a>, params: &DecodeParams, base: How) -> Plan<'
     p
 }
 
+/// The decisions of a [`Plan`] without the octets it points into: enough to rebuild the plan
+/// of the same UPDATE elsewhere (another thread) without validating its fields again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChoice {
+    withdrawn: FieldPlan,
+    nlri: FieldPlan,
+    mp_reach: Option<FieldPlan>,
+    mp_unreach: Option<FieldPlan>,
+    four_octet_as: bool,
+    as_how: How,
+    attr_error: Option<(usize, Problem)>,
+    max_labels: u8,
+}
+
+impl Plan<'_> {
+    /// The decisions of this plan.
+    pub fn choice(&self) -> PlanChoice {
+        PlanChoice {
+            withdrawn: self.withdrawn,
+            nlri: self.nlri,
+            mp_reach: self.mp_reach.map(|(_, f)| f),
+            mp_unreach: self.mp_unreach.map(|(_, f)| f),
+            four_octet_as: self.four_octet_as,
+            as_how: self.as_how,
+            attr_error: self.attr_error.clone(),
+            max_labels: self.max_labels,
+        }
+    }
+}
+
+impl PlanChoice {
+    /// The plan of `update` (the UPDATE this choice was taken from): the attributes are walked
+    /// as [`plan`] walks them to find MP_REACH_NLRI and MP_UNREACH_NLRI, and each field gets
+    /// the decision taken before.
+    pub fn apply<'a>(&self, update: &Update<'a>) -> Plan<'a> {
+        let mut p = Plan {
+            withdrawn: self.withdrawn,
+            nlri: self.nlri,
+            mp_reach: None,
+            mp_unreach: None,
+            four_octet_as: self.four_octet_as,
+            as_how: self.as_how,
+            attr_error: self.attr_error.clone(),
+            max_labels: self.max_labels,
+        };
+        for a in update.attributes().map_while(Result::ok) {
+            match a.code {
+                attr::MP_REACH if p.mp_reach.is_none() => {
+                    if let (Ok(mp), Some(f)) = (attr::parse_mp_reach(a.value), self.mp_reach) {
+                        p.mp_reach = Some((mp, f));
+                    }
+                }
+                attr::MP_UNREACH if p.mp_unreach.is_none() => {
+                    if let (Ok(mp), Some(f)) = (attr::parse_mp_unreach(a.value), self.mp_unreach) {
+                        p.mp_unreach = Some((mp, f));
+                    }
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
 /// One route of an UPDATE, in wire order: withdrawn routes, MP_UNREACH, NLRI, MP_REACH.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route<'a> {
