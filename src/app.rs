@@ -173,6 +173,15 @@ pub(crate) trait Sink {
     fn view(&self) -> Option<&dyn View> {
         None
     }
+    /// Whether file runs should decode on a second thread (see [`read_inputs`]).
+    fn threaded(&self) -> bool {
+        false
+    }
+    /// Whether the events should carry their routes' identities
+    /// ([`crate::stream::Decoded::route_ids`]).
+    fn uses_route_ids(&self) -> bool {
+        false
+    }
     /// An input could not be read: `msg` goes to stderr, after the output so far.
     fn fatal(&mut self, msg: &str, out: &mut dyn Write) {
         let _ = out.flush();
@@ -248,6 +257,14 @@ impl Sink for ViewSink<'_> {
 
     fn view(&self) -> Option<&dyn View> {
         Some(&*self.view)
+    }
+
+    fn uses_route_ids(&self) -> bool {
+        self.view.uses_route_ids()
+    }
+
+    fn threaded(&self) -> bool {
+        self.view.threaded()
     }
 }
 
@@ -364,26 +381,29 @@ fn progress_bar(len: Option<u64>) -> ProgressBar {
 /// Reads every input, hands its events to `sink`, prints the summary line; returns the exit
 /// status the inputs deserve.
 ///
-/// Files are read and decoded on a second thread while this one feeds the sink (see
-/// [`crate::handoff`]): the two halves of the work run on two cores. Standard input is read
-/// on this thread, so that a live stream piped in is shown as it arrives, not per batch.
+/// For a sink whose own work is heavy (the `peers` and `churn` views), files are read and
+/// decoded on a second thread while this one feeds the sink (see [`crate::handoff`]): the two
+/// halves of the work run on two cores. Otherwise (the message log, whose rendering is nearly
+/// all the work, and `timeline`), and always for standard input (a live stream piped in is
+/// shown as it arrives, not per batch), everything runs on this thread.
 fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut summary = Summary::default();
     let stop = Arc::new(AtomicBool::new(false));
     let piped = args.files.iter().any(|p| p.as_os_str() == "-");
-    let (fatal, write_err) = if piped {
+    let (fatal, write_err) = if piped || !sink.threaded() {
         decode_files(args, sink, &mut out, &mut summary, &stop)
     } else {
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
             let (back_tx, back_rx) = mpsc::channel::<Batch>();
             let decoder_stop = stop.clone();
+            let route_ids = sink.uses_route_ids();
             let decoder = std::thread::Builder::new()
                 .name("bmpctl-decode".into())
                 .spawn_scoped(scope, move || {
-                    let mut handoff = HandoffSink::new(tx, back_rx);
+                    let mut handoff = HandoffSink::new(tx, back_rx, route_ids);
                     let mut discard = io::sink();
                     let mut counted = Summary::default();
                     let (fatal, _) = decode_files(
@@ -623,6 +643,8 @@ fn context<'a>(
 /// The decoding thread's sink: packs every event into batches for [`feed`].
 struct HandoffSink {
     batch: Batch,
+    /// Compute the routes' identities (the other side's sink uses them).
+    route_ids: bool,
     tx: mpsc::SyncSender<Batch>,
     back: mpsc::Receiver<Batch>,
     name: String,
@@ -632,9 +654,10 @@ struct HandoffSink {
 }
 
 impl HandoffSink {
-    fn new(tx: mpsc::SyncSender<Batch>, back: mpsc::Receiver<Batch>) -> Self {
+    fn new(tx: mpsc::SyncSender<Batch>, back: mpsc::Receiver<Batch>, route_ids: bool) -> Self {
         HandoffSink {
             batch: Batch::default(),
+            route_ids,
             tx,
             back,
             name: String::new(),
@@ -684,7 +707,7 @@ impl Sink for HandoffSink {
     fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>, _: &mut dyn Write) -> io::Result<()> {
         self.context(ctx);
         match ev {
-            Event::Message(d) => self.batch.message(ctx.observed, d),
+            Event::Message(d) => self.batch.message(ctx.observed, d, self.route_ids),
             Event::Finding(f) => self.batch.items.push(Item::Finding {
                 observed: ctx.observed,
                 finding: f.clone(),

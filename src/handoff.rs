@@ -76,7 +76,7 @@ pub fn redecode<'a>(
         }
         Body::PeerUp(up) => {
             if let (Some(s), Some(r)) = (open_of(&up.sent_open), open_of(&up.received_open)) {
-                opens = Some((s, r));
+                opens = Some(Box::new((s, r)));
             }
         }
         Body::RouteMirroring(tlvs) => {
@@ -96,7 +96,7 @@ pub fn redecode<'a>(
         update,
         opens,
         mirrored,
-        route_ids: route_ids.filter(|_| record.plan.is_some()),
+        route_ids: route_ids.filter(|ids| record.plan.is_some() && !ids.is_empty()),
     })
 }
 
@@ -188,12 +188,13 @@ impl Batch {
         self.bytes.len() >= Self::BYTES || self.items.len() >= Self::ITEMS
     }
 
-    /// Adds a message.
-    pub fn message(&mut self, observed: Option<(u64, u32)>, d: &Decoded<'_>) {
+    /// Adds a message, with its routes' identities when `route_ids` (for a sink that counts
+    /// routes).
+    pub fn message(&mut self, observed: Option<(u64, u32)>, d: &Decoded<'_>, route_ids: bool) {
         let at = self.bytes.len();
         self.bytes.extend_from_slice(d.raw);
         let first = self.ids.len();
-        if let Some((u, p)) = &d.update {
+        if let (Some((u, p)), true) = (&d.update, route_ids) {
             for_each_route_id(u, p, |r| self.ids.push(r));
         }
         self.items.push(Item::Message {

@@ -26,7 +26,7 @@ pub struct Decoded<'a> {
     /// For Route Monitoring carrying an UPDATE: the UPDATE and how it decodes.
     pub update: Option<(Update<'a>, Plan<'a>)>,
     /// For Peer Up: both OPENs decoded (sent, received), when they parse.
-    pub opens: Option<(open::Open<'a>, open::Open<'a>)>,
+    pub opens: Option<Box<(open::Open<'a>, open::Open<'a>)>>,
     /// For Route Mirroring: the mirrored UPDATEs (with the index of their TLV), decoded with the
     /// peer's Adj-RIB-In context.
     pub mirrored: Vec<(usize, Update<'a>, Plan<'a>)>,
@@ -276,7 +276,7 @@ impl Lower<'_> {
                             "Peer Up for a peer that is already up (no Peer Down in between); its context is replaced".into(),
                         ));
                     }
-                    opens = Some((s, r));
+                    opens = Some(Box::new((s, r)));
                 }
             }
             Body::PeerDown(down) => {

@@ -725,9 +725,10 @@ fn help_has_examples() {
     }
 }
 
-/// A file is decoded on a second thread and its events handed over (`bmpctl::handoff`);
-/// standard input is decoded inline. Both must give the same output, stream names aside, for
-/// the message log and every view, on the shipped recordings and a dump with findings.
+/// For `peers` and `churn` a file is decoded on a second thread and its events handed over
+/// (`bmpctl::handoff`); standard input is always decoded inline. Both must give the same
+/// output, stream names aside, for every command, on the shipped recordings and a dump with
+/// findings.
 #[test]
 fn threaded_file_runs_match_inline_stdin_runs() {
     let dir = TempDir::new("threaded");

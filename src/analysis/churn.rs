@@ -1126,6 +1126,10 @@ fn right(t: &mut Table, cols: &[usize]) {
 }
 
 impl View for Churn {
+    fn threaded(&self) -> bool {
+        true
+    }
+
     fn report_json(&self) -> Value {
         let span = self.grid.span;
         let t = |us: u64| Value::from(rfc3339_micros(us / 1_000_000, (us % 1_000_000) as u32));

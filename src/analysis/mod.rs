@@ -83,6 +83,17 @@ pub trait View: Analysis {
     /// The report for people: tables fitted to `width` columns; colour per the `colored`
     /// crate's global switch.
     fn report_text(&self, width: u16) -> String;
+    /// Whether a file run should decode on a second thread for this view (see
+    /// [`crate::handoff`]): worth it when the view's own work is heavy, like tracking every
+    /// route; for a light view the hand-off costs more than it saves.
+    fn threaded(&self) -> bool {
+        false
+    }
+    /// Whether the view uses [`crate::stream::Decoded::route_ids`] (a threaded run then
+    /// computes them on the decoding thread).
+    fn uses_route_ids(&self) -> bool {
+        false
+    }
 }
 
 /// The best time for an event: the capture time when the source has one, else the router's

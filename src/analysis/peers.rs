@@ -875,7 +875,7 @@ impl Peers {
                 .map(|i| i.text()),
             _ => None,
         };
-        let caps = d.opens.as_ref().map(|(s, r)| Caps::of(s, r));
+        let caps = d.opens.as_deref().map(|(s, r)| Caps::of(s, r));
         let st = self.peer(router, p);
         if st.state != State::Up {
             st.state = State::Up;
@@ -1120,6 +1120,14 @@ impl Analysis for Peers {
 }
 
 impl View for Peers {
+    fn threaded(&self) -> bool {
+        true
+    }
+
+    fn uses_route_ids(&self) -> bool {
+        true
+    }
+
     fn report_json(&self) -> Value {
         let rows: Vec<Value> = self
             .sorted()

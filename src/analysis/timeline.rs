@@ -1263,7 +1263,7 @@ impl Analysis for Timeline {
                     }
                     Body::PeerUp(up) => {
                         if let Some(p) = &d.msg.peer {
-                            self.peer_up(ctx, s, time, p, up, d.opens.as_ref());
+                            self.peer_up(ctx, s, time, p, up, d.opens.as_deref());
                         }
                     }
                     Body::PeerDown(down) => {

@@ -115,7 +115,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
             o.insert("local_address".into(), up.local_address.to_string().into());
             o.insert("local_port".into(), up.local_port.into());
             o.insert("remote_port".into(), up.remote_port.into());
-            let (s, r) = match &d.opens {
+            let (s, r) = match d.opens.as_deref() {
                 Some((s, r)) => (open(s), open(r)),
                 None => (
                     json!({"raw": hex(up.sent_open.raw)}),

@@ -161,7 +161,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 "local {} port {} remote port {}",
                 up.local_address, up.local_port, up.remote_port
             );
-            if let Some((s, r)) = &d.opens {
+            if let Some((s, r)) = d.opens.as_deref() {
                 detail.push_str(&format!(" hold {}", r.hold_time.min(s.hold_time)));
                 if verbose {
                     for (name, o) in [("sent", s), ("received", r)] {
