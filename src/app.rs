@@ -328,6 +328,7 @@ fn run_view(input: &InputArgs, filter: &Filter, as_json: bool, view: &mut dyn Vi
     };
     let mut out = io::stdout().lock();
     match writeln!(out, "{report}").and_then(|()| out.flush()) {
+        Err(e) if is_broken_pipe(&e) && status == ExitStatus::Fatal => ExitStatus::Fatal,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Clean,
         Err(e) => {
             eprintln!("bmpctl: error: writing output: {e}");
@@ -430,16 +431,23 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
             (fatal || decoder_fatal, write_err)
         })
     };
+    // A closed stdout (`| head`) ends the run quietly; an input that could not be read before
+    // that still makes it a failure.
+    let closed = if fatal {
+        ExitStatus::Fatal
+    } else {
+        ExitStatus::Clean
+    };
     if let Some(e) = write_err {
         if is_broken_pipe(&e) {
-            return ExitStatus::Clean;
+            return closed;
         }
         eprintln!("bmpctl: error: writing output: {e}");
         return ExitStatus::Fatal;
     }
     if let Err(e) = out.flush() {
         if is_broken_pipe(&e) {
-            return ExitStatus::Clean;
+            return closed;
         }
         eprintln!("bmpctl: error: writing output: {e}");
         return ExitStatus::Fatal;

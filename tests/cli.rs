@@ -679,6 +679,12 @@ fn big_dump() -> Vec<u8> {
 }
 
 fn run_into_closed_pipe(args: &[&str]) {
+    run_into_closed_pipe_expecting(args, 0);
+}
+
+/// Runs bmpctl, reads the first 64 bytes of its output, closes the pipe; the exit status must
+/// be `code`, with no panic.
+fn run_into_closed_pipe_expecting(args: &[&str], code: i32) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bmpctl"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -696,8 +702,8 @@ fn run_into_closed_pipe(args: &[&str]) {
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     assert_eq!(
         out.status.code(),
-        Some(0),
-        "{args:?}: a closed stdout is not an error: {stderr}"
+        Some(code),
+        "{args:?}: a closed stdout is not an error of its own: {stderr}"
     );
 }
 
@@ -708,6 +714,9 @@ fn broken_pipe_exits_quietly() {
     run_into_closed_pipe(&["decode", s(&path)]);
     run_into_closed_pipe(&["decode", "--json", s(&path)]);
     run_into_closed_pipe(&["decode", "-v", s(&path)]);
+    // An input that could not be read, before the pipe closed, is still an I/O failure.
+    let missing = dir.0.join("missing.bmp");
+    run_into_closed_pipe_expecting(&["decode", s(&missing), s(&path)], 2);
 }
 
 // ---------------------------------------------------------------------------------------------

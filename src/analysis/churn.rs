@@ -75,7 +75,8 @@
 //! hundred octets, its non-empty buckets (at most 61 with the default interval; one per
 //! non-empty bucket with `--interval`), and a map of the routes touched in steady state (about
 //! 80 octets each; the route's text is stored only once it changed). That map holds at most
-//! 65,536 routes per peer: when full, the half with the fewest changes is forgotten (their
+//! 57,344 routes per peer (7/8 of 65,536 slots: one more would double the map to 131,072
+//! slots, about 10 MB per peer): when full, the half with the fewest changes is forgotten (their
 //! counts restart if they change again), so `routes_touched` may then count a route twice and
 //! the top list keeps the routes that churn repeatedly. Per origin AS: one counter.
 //!
@@ -141,8 +142,9 @@ const DUMP_MIN_NEW: u64 = 100;
 /// Spikes: more than this many times the lower median, and at least `SPIKE_MIN`.
 const SPIKE_FACTOR: u64 = 3;
 const SPIKE_MIN: u64 = 10;
-/// Most routes per peer in the steady-state change map.
-const HOT_CAP: usize = 65_536;
+/// Most routes per peer in the steady-state change map: the most a map of 65,536 slots holds
+/// before it doubles.
+const HOT_CAP: usize = 57_344;
 /// Time (and bucket index) of events without time.
 const UNTIMED: u64 = u64::MAX;
 
