@@ -27,30 +27,7 @@ use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr};
 
 use bmpctl::builder::{bgp, bmp};
-
-/// Marsaglia xorshift64: tiny, deterministic, good enough for test data.
-pub struct XorShift(pub u64);
-
-impl XorShift {
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// Uniform in `lo..=hi` (modulo bias is irrelevant here).
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next_u64() % (hi - lo + 1)
-    }
-
-    /// True with probability `pct` percent.
-    pub fn chance(&mut self, pct: u64) -> bool {
-        self.next_u64() % 100 < pct
-    }
-}
+pub use bmpctl::workload::XorShift;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
