@@ -587,21 +587,23 @@ fn feed<W: Write>(
                     ids: (first, count),
                 } => {
                     let route_ids = ids.get(first..first + count);
-                    if let Some(d) = bytes
-                        .get(at..at + len)
-                        .and_then(|raw| handoff::redecode(offset, raw, &record, route_ids))
-                    {
-                        let ctx = context(&name, &router, observed);
-                        emit(
-                            &ctx,
-                            &Event::Message(d),
-                            sink,
-                            out,
-                            summary,
-                            &mut write_err,
-                            u64::MAX,
-                        );
-                    }
+                    let raw = bytes.get(at..at + len).unwrap_or_default();
+                    let ctx = context(&name, &router, observed);
+                    let ev = match handoff::redecode(offset, raw, &record, route_ids) {
+                        Some(d) => Event::Message(d),
+                        // It decoded on the other thread, so this cannot happen; if it does,
+                        // the message is not lost silently.
+                        None => Event::Finding(
+                            Finding::new(
+                                Kind::MalformedMessage,
+                                offset,
+                                raw.get(5).copied(),
+                                "message decoded but could not be handed over between threads (a bmpctl bug: please report it)".into(),
+                            )
+                            .with_raw(raw),
+                        ),
+                    };
+                    emit(&ctx, &ev, sink, out, summary, &mut write_err, u64::MAX);
                 }
                 Item::Finding { observed, finding } => {
                     let ctx = context(&name, &router, observed);
