@@ -417,6 +417,51 @@ fn dump_without_end_of_rib_ends_by_the_quiet_rule() {
     assert_eq!(totals(&peer["steady"]), [5, 0, 0, 0, 5]);
 }
 
+/// Routers that stamp whole seconds (GoBGP) can put a short dump in two seconds: the first
+/// window then holds a few routes, and the next event still announces new ones. The dump goes
+/// on; withdrawals (or a route announced again) after a quiet first window still end it.
+#[test]
+fn whole_second_timestamps_do_not_cut_a_short_dump() {
+    let p = peer_a();
+    let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
+    // 1 route at T, 6 more at T+1 (the same burst, stamped in the next second), then 2
+    // withdrawals at T+2: the dump is 7 routes, the withdrawals are steady.
+    let mut s = Stream::new("r1");
+    s.peer_up(&p, 0)
+        .announce(&p, 0, &a, &p24(0, 0..1))
+        .announce(&p, 1, &a, &p24(0, 1..7))
+        .withdraw(&p, 2, &p24(0, 0..2));
+    let f = s.write("split-dump.bmp");
+    let v = churn_json(&["--interval", "10s"], &[&f]);
+    let peer = &v["peers"][0];
+    assert_eq!(totals(&peer["initial"]), [7, 0, 0, 0, 7]);
+    assert_eq!(totals(&peer["steady"]), [0, 2, 0, 0, 2]);
+    assert_eq!(peer["initial_complete"], "rule");
+
+    // Withdrawals right after a quiet first window end the dump, as before.
+    let mut s = Stream::new("r1");
+    s.peer_up(&p, 0)
+        .announce(&p, 0, &a, &p24(0, 0..10))
+        .withdraw(&p, 1, &p24(0, 0..2))
+        .announce(&p, 1, &a, &p24(0, 20..21));
+    let f = s.write("dump-then-withdraw.bmp");
+    let v = churn_json(&["--interval", "10s"], &[&f]);
+    let peer = &v["peers"][0];
+    assert_eq!(totals(&peer["initial"]), [10, 0, 0, 0, 10]);
+    assert_eq!(totals(&peer["steady"]), [1, 2, 0, 0, 3]);
+
+    // So does a route announced again (a duplicate is not part of a dump).
+    let mut s = Stream::new("r1");
+    s.peer_up(&p, 0)
+        .announce(&p, 0, &a, &p24(0, 0..10))
+        .announce(&p, 1, &a, &p24(0, 5..6));
+    let f = s.write("dump-then-duplicate.bmp");
+    let v = churn_json(&["--interval", "10s"], &[&f]);
+    let peer = &v["peers"][0];
+    assert_eq!(totals(&peer["initial"]), [10, 0, 0, 0, 10]);
+    assert_eq!(totals(&peer["steady"]), [1, 0, 0, 1, 1]);
+}
+
 #[test]
 fn afi_restricts_a_mixed_stream() {
     let p = peer_a();

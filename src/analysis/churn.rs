@@ -32,7 +32,11 @@
 //! Routers that send no End-of-RIB are covered by the **quiet rule**: counting 1-second windows
 //! from the dump's first route, the dump ends (for every family still without End-of-RIB) at the
 //! first window that holds fewer than 100 new routes of those families, or that is followed by
-//! a silent window (a pause over a second). The route event that finds this is steady. Without
+//! a silent window (a pause over a second). The route event that finds this is steady. One
+//! exception, for routers that stamp whole seconds (GoBGP): a short dump that crosses a second
+//! puts a few routes in the first window and the rest in the next, so when the event that ends
+//! a quiet *first* window only announces routes the table does not hold yet, the dump goes on
+//! (a withdrawal or a route announced again ends it as above). Without
 //! any timestamps the rule cannot run and a dump ends only per End-of-RIB. A peer first seen in
 //! Route Monitoring without a Peer Up (a capture that starts mid-session) is in steady state.
 //!
@@ -365,13 +369,31 @@ impl Dump {
                 .any(|f| f.afi == afi && f.safi == safi && f.eor)
     }
 
-    /// The quiet rule, at a route event of time `t`.
     /// Whether an event at `t` ends the current window (and so [`Dump::tick`] checks it).
     fn rolls(&self, t: u64) -> bool {
         self.t0
             .is_some_and(|t0| t.saturating_sub(t0) / DUMP_WINDOW_US > self.window)
     }
 
+    /// Whether an event at `t` is the first past the dump's first window, and that window was
+    /// quiet: the one boundary that whole-second timestamps can put inside a short dump.
+    fn quiet_first_boundary(&self, t: u64) -> bool {
+        self.window == 0
+            && self.new_in_window < DUMP_MIN_NEW
+            && self
+                .t0
+                .is_some_and(|t0| t.saturating_sub(t0) / DUMP_WINDOW_US == 1)
+    }
+
+    /// The dump goes on into the window of `t`.
+    fn carry_on(&mut self, t: u64) {
+        if let Some(t0) = self.t0 {
+            self.window = t.saturating_sub(t0) / DUMP_WINDOW_US;
+            self.new_in_window = 0;
+        }
+    }
+
+    /// The quiet rule, at a route event of time `t`.
     fn tick(&mut self, t: u64) {
         let Some(t0) = self.t0 else {
             self.t0 = Some(t);
@@ -695,6 +717,11 @@ impl Churn {
             if row.dump.rolls(t) {
                 // The quiet rule needs the window's exact count of new routes.
                 row.settle_initial();
+                if row.dump.quiet_first_boundary(t)
+                    && only_new_routes(&row.table, &row.dump, filter, u, plan)
+                {
+                    row.dump.carry_on(t);
+                }
             }
             row.dump.tick(t);
         }
@@ -856,6 +883,28 @@ impl Churn {
             rfc3339_micros(us / 1_000_000, (us % 1_000_000) as u32).into()
         }
     }
+}
+
+/// Whether an UPDATE only announces routes of the running dump's families that the table does
+/// not hold yet (what a router still sending its table sends), and at least one.
+fn only_new_routes(
+    table: &RouteTable,
+    dump: &Dump,
+    filter: &Filter,
+    u: &Update<'_>,
+    plan: &Plan<'_>,
+) -> bool {
+    let mut any = false;
+    for r in plan.routes(u) {
+        if !filter.family(r.afi, r.safi) || !dump.pending(r.afi, r.safi) {
+            continue;
+        }
+        if r.withdrawn || table.contains(&identity(&r)) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// The steady-state bookkeeping of one route: touched counts, change map, origin AS.

@@ -111,8 +111,12 @@ impl Part {
         ((key << self.depth) >> self.shift) as usize
     }
 
-    /// The slot holding `key` (Ok) or the empty slot where it would go (Err).
+    /// The slot holding `key` (Ok) or the empty slot where it would go (Err; `Err(0)` when
+    /// the part has no slots yet).
     fn find(&self, key: u64) -> Result<usize, usize> {
+        if self.slots.is_empty() {
+            return Err(0);
+        }
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
@@ -325,6 +329,19 @@ impl RouteTable {
         std::mem::take(&mut inner.outcomes)
     }
 
+    /// Whether the table holds the route (the log is applied first).
+    pub fn contains(&self, r: &RouteId) -> bool {
+        let mut inner = self.inner.borrow_mut();
+        inner.settle();
+        let key = r.key.max(1);
+        let i = if inner.parts.len() > 1 {
+            (key >> (64 - PART_BITS)) as usize
+        } else {
+            0
+        };
+        inner.parts.get(i).is_some_and(|p| p.find(key).is_ok())
+    }
+
     /// Routes held, all families.
     pub fn len(&self) -> u64 {
         let mut inner = self.inner.borrow_mut();
@@ -486,5 +503,47 @@ mod tests {
         assert!(t.is_empty());
         assert_eq!(t.per_family().count(), 0);
         assert_eq!(t.take_outcomes().new, 10);
+    }
+
+    /// Past the split into parts: many distinct keys, withdrawals that empty parts and fill
+    /// them again, against a model; `contains` agrees with it.
+    #[test]
+    fn split_tables_match_a_model() {
+        let mut seed = XorShift(0x0bad_5eed_1234_5678);
+        let mut t = RouteTable::default();
+        let mut model: HashMap<u64, u32> = HashMap::new();
+        for round in 0..400_000u32 {
+            let r = seed.next_u64();
+            let key = ((r >> 16) % 120_000).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            let withdrawn = round > 250_000 && r % 3 == 0;
+            if withdrawn {
+                model.remove(&key);
+            } else {
+                model.insert(key, 1);
+            }
+            t.defer(&id(key, V4, false, withdrawn), 1);
+        }
+        assert_eq!(t.len(), model.len() as u64);
+        assert!(t.inner.borrow().parts.len() > 1, "the table split");
+        for k in (0..120_000u64)
+            .map(|k| k.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+            .step_by(7)
+        {
+            assert_eq!(
+                t.contains(&id(k, V4, false, false)),
+                model.contains_key(&k),
+                "{k}"
+            );
+        }
+        // Withdraw everything: every part empties, and the table still answers.
+        for &k in model.keys() {
+            t.defer(&id(k, V4, false, true), 0);
+        }
+        assert_eq!(t.len(), 0);
+        assert_eq!(
+            t.apply(&id(12345, V4, false, true), 0),
+            Effect::WithdrawnUnknown
+        );
+        assert_eq!(t.apply(&id(12345, V4, false, false), 1), Effect::New);
     }
 }
