@@ -5,7 +5,7 @@
 
 use std::hash::Hasher;
 
-use super::nlri::{self, Encoding, Nlri, NlriIter, NlriKind};
+use super::nlri::{self, Encoding, Nlri, NlriIter, NlriKind, PlainPrefixes};
 use super::update::{FieldPlan, How, Plan, Update};
 use crate::hash::{KeyHasher, avalanche};
 
@@ -73,21 +73,9 @@ pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut
             }
             return;
         }
-        let max = if afi == nlri::AFI_IPV6 { 128 } else { 32 };
-        let mut i = 0;
-        while i < data.len() {
-            let path_id = if fp.add_path {
-                let Some(b) = data.get(i..i + 4) else { return };
-                i += 4;
-                Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-            } else {
-                None
-            };
-            let Some(&bits) = data.get(i) else { return };
-            let n = (bits as usize).div_ceil(8);
-            let Some(body) = data.get(i + 1..i + 1 + n).filter(|_| bits <= max) else {
-                return;
-            };
+        let v6 = afi == nlri::AFI_IPV6;
+        for (path_id, bits, body) in PlainPrefixes::new(data, v6, fp.add_path).map_while(Result::ok)
+        {
             // The address as `route_key` reads it (octets from the top, zeros after), folded
             // without a variable-length copy.
             let mut addr = 0u128;
@@ -98,7 +86,6 @@ pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut
                 prefix_key(afi, safi, bits, addr, path_id),
                 path_id.is_some(),
             );
-            i += 1 + n;
         }
     };
     field(
@@ -255,11 +242,6 @@ mod tests {
             assert_eq!(got, want);
         }
     }
-}
-
-#[cfg(test)]
-mod key_tests {
-    use super::*;
 
     fn key(field: &[u8], add_path: bool) -> u64 {
         let n: Nlri<'_> = NlriIter::new(field, 1, 1, add_path, 1)
