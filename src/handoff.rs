@@ -12,12 +12,12 @@
 use std::net::IpAddr;
 
 use crate::analysis::EndHow;
+use crate::decode::bgp;
 use crate::decode::bgp::route_id::{RouteId, for_each_route_id};
 use crate::decode::bgp::update::{self, PlanChoice};
-use crate::decode::bgp::{self, BgpMessage, BgpPdu, open};
 use crate::decode::bmp::{self, Body};
 use crate::finding::Finding;
-use crate::stream::{Decoded, RouterInfo};
+use crate::stream::{Decoded, RouterInfo, read_open};
 
 /// What decoding decided about a message, beyond its octets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,21 +42,10 @@ impl Record {
     }
 }
 
-/// An OPEN inside a Peer Up, as the stream decoder reads it (without its findings).
-fn open_of<'a>(pdu: &BgpPdu<'a>) -> Option<open::Open<'a>> {
-    if pdu.msg_type != bgp::TYPE_OPEN {
-        return None;
-    }
-    match bgp::decode_pdu(pdu) {
-        Ok(BgpMessage::Open(o)) => Some(o),
-        _ => None,
-    }
-}
-
 /// Rebuilds the [`Decoded`] of a message that the stream decoder decoded at `offset` from
-/// `raw`, with its record; `None` if `raw` does not parse (it did when it was recorded). Keep
-/// in step with `stream::Lower::message`.
-/// `route_ids` are the routes' identities, computed by the decoding side.
+/// `raw`, with its record and the routes' identities the decoding side computed; `None` if
+/// `raw` does not parse (it did when it was recorded). Keep in step with
+/// `stream::Lower::message`.
 pub fn redecode<'a>(
     offset: u64,
     raw: &'a [u8],
@@ -75,7 +64,7 @@ pub fn redecode<'a>(
             }
         }
         Body::PeerUp(up) => {
-            if let (Some(s), Some(r)) = (open_of(&up.sent_open), open_of(&up.received_open)) {
+            if let (Ok(s), Ok(r)) = (read_open(&up.sent_open), read_open(&up.received_open)) {
                 opens = Some(Box::new((s, r)));
             }
         }

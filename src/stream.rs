@@ -621,6 +621,22 @@ fn check_pdu(
     }
 }
 
+/// The OPEN of a Peer Up, read from `pdu`: `Err(None)` when the PDU is another BGP message,
+/// `Err(Some(_))` when it does not decode. The stream decoder reports both
+/// ([`decode_open`]); rebuilding a message ([`crate::handoff`]) only needs the OPEN.
+pub(crate) fn read_open<'a>(
+    pdu: &BgpPdu<'a>,
+) -> Result<open::Open<'a>, Option<crate::decode::DecodeError<'a>>> {
+    if pdu.msg_type != bgp::TYPE_OPEN {
+        return Err(None);
+    }
+    match bgp::decode_pdu(pdu) {
+        Ok(BgpMessage::Open(o)) => Ok(o),
+        Ok(_) => Err(None),
+        Err(e) => Err(Some(e)),
+    }
+}
+
 fn decode_open<'a>(
     pdu: &BgpPdu<'a>,
     raw: &'a [u8],
@@ -630,21 +646,21 @@ fn decode_open<'a>(
     findings: &mut Vec<Finding>,
 ) -> Option<open::Open<'a>> {
     check_pdu(pdu, raw, offset, what, f, findings);
-    if pdu.msg_type != bgp::TYPE_OPEN {
-        findings.push(f(
-            Kind::MalformedBgp,
-            offset + crate::decode::offset_of(raw, pdu.raw) as u64,
-            format!(
-                "{what}: BGP {} message instead of an OPEN",
-                codes::bgp_message_type_name(pdu.msg_type)
-            ),
-        ));
-        return None;
-    }
-    match bgp::decode_pdu(pdu) {
-        Ok(BgpMessage::Open(o)) => Some(o),
-        Ok(_) => None,
-        Err(e) => {
+    match read_open(pdu) {
+        Ok(o) => Some(o),
+        Err(None) if pdu.msg_type != bgp::TYPE_OPEN => {
+            findings.push(f(
+                Kind::MalformedBgp,
+                offset + crate::decode::offset_of(raw, pdu.raw) as u64,
+                format!(
+                    "{what}: BGP {} message instead of an OPEN",
+                    codes::bgp_message_type_name(pdu.msg_type)
+                ),
+            ));
+            None
+        }
+        Err(None) => None,
+        Err(Some(e)) => {
             findings.push(
                 f(
                     Kind::MalformedBgp,

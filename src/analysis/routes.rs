@@ -3,8 +3,8 @@
 //! A route is identified by a 64-bit hash of (AFI, SAFI, path ID, the NLRI's identity: prefix,
 //! RD, EVPN or FlowSpec octets; labels excluded, since a withdrawal carries none) and maps to a
 //! 32-bit id of its interned attribute set, in a [`RouteTable`] of 12-octet slots: no heap
-//! string per route; attribute sets are shared. 64-bit hashes of distinct routes collide with negligible probability (about 3e-8 for
-//! a million routes in one table).
+//! string per route; attribute sets are shared. 64-bit hashes of distinct routes collide with
+//! negligible probability (about 3e-8 for a million routes in one table).
 
 pub use super::route_table::{Effect, Outcomes, RouteTable};
 pub use crate::decode::bgp::route_id::{RouteId, for_each_route_id, route_key};
