@@ -357,6 +357,32 @@ impl<'a> NlriIter<'a> {
     }
 
     /// FlowSpec: length (1 octet below 240, else 2 octets `0xfnnn`), [RD], components.
+    /// The route distinguisher in front of `body` when `vpn` (FlowSpec VPN, BGP-LS VPN) and
+    /// what follows it; an element too short for one fails the iterator (`Err`, to return).
+    #[allow(clippy::type_complexity)]
+    fn leading_rd(
+        &mut self,
+        input: &'a [u8],
+        body: &'a [u8],
+        vpn: bool,
+        what: &'static str,
+        len: usize,
+    ) -> Result<(Option<[u8; 8]>, &'a [u8]), Option<NlriResult<'a>>> {
+        if !vpn {
+            return Ok((None, body));
+        }
+        match body.split_first_chunk::<8>() {
+            Some((rd, rest)) => Ok((Some(*rd), rest)),
+            None => Err(self.fail(
+                input,
+                Problem::Invalid {
+                    what,
+                    value: len as u64,
+                },
+            )),
+        }
+    }
+
     fn flowspec(&mut self, input: &'a [u8], path_id: Option<u32>) -> Option<NlriResult<'a>> {
         let (hdr, len) = match input {
             [] => {
@@ -392,20 +418,12 @@ impl<'a> NlriIter<'a> {
                 },
             );
         };
-        let (rd, components) = if self.encoding == Encoding::FlowSpecVpn {
-            let Some((rd, rest)) = body.split_first_chunk::<8>() else {
-                return self.fail(
-                    input,
-                    Problem::Invalid {
-                        what: "FlowSpec VPN NLRI length",
-                        value: len as u64,
-                    },
-                );
+        let vpn = self.encoding == Encoding::FlowSpecVpn;
+        let (rd, components) =
+            match self.leading_rd(input, body, vpn, "FlowSpec VPN NLRI length", len) {
+                Ok(split) => split,
+                Err(failed) => return failed,
             };
-            (Some(*rd), rest)
-        } else {
-            (None, body)
-        };
         let wire = &input[..hdr + len];
         self.rest = &input[hdr + len..];
         Some(Ok(Nlri {
@@ -443,19 +461,10 @@ impl<'a> NlriIter<'a> {
                 },
             );
         };
-        let (rd, value) = if self.encoding == Encoding::BgpLsVpn {
-            let Some((rd, rest)) = value.split_first_chunk::<8>() else {
-                return self.fail(
-                    input,
-                    Problem::Invalid {
-                        what: "BGP-LS VPN NLRI length",
-                        value: len as u64,
-                    },
-                );
-            };
-            (Some(*rd), rest)
-        } else {
-            (None, value)
+        let vpn = self.encoding == Encoding::BgpLsVpn;
+        let (rd, value) = match self.leading_rd(input, value, vpn, "BGP-LS VPN NLRI length", len) {
+            Ok(split) => split,
+            Err(failed) => return failed,
         };
         self.rest = &body[len..];
         Some(Ok(Nlri {
@@ -822,6 +831,34 @@ mod tests {
                 "{field:?} afi {afi} add_path {add_path}"
             );
         }
+    }
+
+    /// A FlowSpec VPN or BGP-LS VPN element too short for its route distinguisher fails with
+    /// the family's own problem; one with it yields the RD.
+    #[test]
+    fn vpn_elements_need_their_route_distinguisher() {
+        let problem =
+            |field: &[u8], afi, safi| match NlriIter::new(field, afi, safi, false, 1).next() {
+                Some(Err(e)) => e.problem.to_string(),
+                other => panic!("{other:?}"),
+            };
+        assert!(
+            problem(&[3, 0, 1, 2], AFI_IPV4, SAFI_FLOWSPEC_VPN)
+                .contains("FlowSpec VPN NLRI length")
+        );
+        assert!(
+            problem(&[0, 1, 0, 3, 0, 1, 2], AFI_BGP_LS, SAFI_BGP_LS_VPN)
+                .contains("BGP-LS VPN NLRI length")
+        );
+        let rd = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
+        let mut fs = vec![10];
+        fs.extend_from_slice(&rd);
+        fs.extend_from_slice(&[1, 24]);
+        let n = NlriIter::new(&fs, AFI_IPV4, SAFI_FLOWSPEC_VPN, false, 1).next();
+        assert!(
+            matches!(n, Some(Ok(Nlri { kind: NlriKind::FlowSpec { rd: Some(r), .. }, .. })) if r == rd),
+            "{n:?}"
+        );
     }
 
     fn texts(field: &[u8], afi: u16, safi: u8, ap: bool) -> Vec<String> {
