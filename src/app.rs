@@ -10,14 +10,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::analysis::{self, EndHow, Lifecycle, View};
 use crate::cli::{Cli, ColorChoice, Command, FormatChoice, InputArgs, LiveOutputArgs, LiveView};
+use crate::decode::bmp::header::PeerHeader;
 use crate::filter::Filter;
 use crate::finding::{Finding, Kind, Severity};
 use crate::handoff::{self, Batch, Item};
+use crate::lanes::{self, Lane};
 use crate::render::{StreamCtx, json, text};
 use crate::source::{
     self, EndReason, InputFormat, SourceError, SourceEvent, SourceNotice, SourceOptions,
 };
-use crate::stream::{Event, RouterInfo, StreamDecoder};
+use crate::stream::{Delivery, Event, RouterInfo, StreamDecoder};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +55,15 @@ impl Summary {
             ExitStatus::InputErrors
         } else {
             ExitStatus::Clean
+        }
+    }
+
+    /// Adds another part of the run's tallies (a lane's: see [`crate::lanes`]).
+    pub fn add(&mut self, other: Summary) {
+        self.messages += other.messages;
+        self.streams += other.streams;
+        for (kind, n) in other.findings {
+            *self.findings.entry(kind).or_default() += n;
         }
     }
 
@@ -108,8 +119,14 @@ pub fn run(cli: Cli) -> ExitStatus {
             read_inputs(&args.input, &mut sink)
         }
         Command::Peers(v) => {
-            let mut view = analysis::peers::Peers::new(v.filter.filter());
-            run_view(&v.input, &v.filter.filter(), v.json, &mut view)
+            let filter = v.filter.filter();
+            run_view_in_lanes(
+                &v.input,
+                &filter,
+                v.json,
+                || analysis::peers::Peers::new(filter.clone()),
+                analysis::peers::Peers::absorb,
+            )
         }
         Command::Timeline(v) => {
             let mut view = analysis::timeline::Timeline::new(v.filter.filter());
@@ -177,6 +194,9 @@ pub(crate) trait Sink {
     fn threaded(&self) -> bool {
         false
     }
+    /// A message of a peer that another lane decodes (see [`crate::lanes`]): only its
+    /// per-peer header.
+    fn foreign(&mut self, _ctx: &StreamCtx<'_>, _peer: &PeerHeader) {}
     /// Whether the events should carry their routes' identities
     /// ([`crate::stream::Decoded::route_ids`]).
     fn uses_route_ids(&self) -> bool {
@@ -251,6 +271,12 @@ impl Sink for ViewSink<'_> {
         self.view.lifecycle(l);
     }
 
+    fn foreign(&mut self, ctx: &StreamCtx<'_>, peer: &PeerHeader) {
+        if self.filter.foreign(ctx, peer) {
+            self.view.foreign(ctx, peer);
+        }
+    }
+
     fn accepts(&self, ctx: &StreamCtx<'_>, ev: &Event<'_>) -> bool {
         self.filter.event(ctx, ev)
     }
@@ -316,15 +342,51 @@ pub(crate) fn finish_live<W: Write>(
 }
 
 fn run_view(input: &InputArgs, filter: &Filter, as_json: bool, view: &mut dyn View) -> ExitStatus {
-    let mut sink = ViewSink { view, filter };
+    let mut sink = ViewSink {
+        view: &mut *view,
+        filter,
+    };
     let status = read_inputs(input, &mut sink);
-    if status == ExitStatus::Fatal && sink.view.report_json().is_null() {
+    print_report(&*view, status, as_json)
+}
+
+/// Runs a view whose work splits by peer ([`crate::lanes`]): on files, without `--afi`, with
+/// more than one core, each lane's thread runs `new()`'s view over its share of the peers and
+/// `merge` folds the lanes' views into one; otherwise one view as [`run_view`] does.
+fn run_view_in_lanes<V: View + Send>(
+    input: &InputArgs,
+    filter: &Filter,
+    as_json: bool,
+    new: impl Fn() -> V,
+    merge: impl Fn(&mut V, V),
+) -> ExitStatus {
+    let count = lanes::lane_count();
+    let piped = input.files.iter().any(|p| p.as_os_str() == "-");
+    if count < 2 || piped || !filter.families.is_empty() {
+        let mut view = new();
+        return run_view(input, filter, as_json, &mut view);
+    }
+    let mut views: Vec<V> = (0..count).map(|_| new()).collect();
+    let status = read_inputs_in_lanes(input, filter, &mut views);
+    let mut views = views.into_iter();
+    let Some(mut view) = views.next() else {
+        return ExitStatus::Fatal;
+    };
+    for other in views {
+        merge(&mut view, other);
+    }
+    print_report(&view, status, as_json)
+}
+
+/// Prints a view's report after a run that ended with `status`; returns the run's status.
+fn print_report(view: &dyn View, status: ExitStatus, as_json: bool) -> ExitStatus {
+    if status == ExitStatus::Fatal && view.report_json().is_null() {
         return status;
     }
     let report = if as_json {
-        sink.view.report_json().to_string()
+        view.report_json().to_string()
     } else {
-        sink.view.report_text(terminal_width())
+        view.report_text(terminal_width())
     };
     let mut out = io::stdout().lock();
     match writeln!(out, "{report}").and_then(|()| out.flush()) {
@@ -394,7 +456,7 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     let stop = Arc::new(AtomicBool::new(false));
     let piped = args.files.iter().any(|p| p.as_os_str() == "-");
     let (fatal, write_err) = if piped || !sink.threaded() {
-        decode_files(args, sink, &mut out, &mut summary, &stop)
+        decode_files(args, sink, &mut out, &mut summary, &stop, None)
     } else {
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
@@ -413,6 +475,7 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
                         &mut discard,
                         &mut counted,
                         &decoder_stop,
+                        None,
                     );
                     handoff.close();
                     fatal
@@ -456,6 +519,78 @@ fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     summary.status(fatal)
 }
 
+/// Reads every input in one lane per view (see [`crate::lanes`]), each on its own thread (the
+/// first on this one), prints the summary line of all lanes together; returns the exit status
+/// the inputs deserve. Views print nothing until the end, so there is no output to fail here.
+fn read_inputs_in_lanes<V: View + Send>(
+    args: &InputArgs,
+    filter: &Filter,
+    views: &mut [V],
+) -> ExitStatus {
+    let count = views.len();
+    let stop = Arc::new(AtomicBool::new(false));
+    let Some((first_view, rest)) = views.split_first_mut() else {
+        return ExitStatus::Fatal;
+    };
+    let run_lane = |index: usize, view: &mut V| {
+        let mut lane = Lane::new(index, count);
+        let mut sink = ViewSink { view, filter };
+        let mut summary = Summary::default();
+        let mut err = io::stderr();
+        let (fatal, _) = decode_files(
+            args,
+            &mut sink,
+            &mut err,
+            &mut summary,
+            &stop,
+            Some(&mut lane),
+        );
+        (fatal, summary)
+    };
+    let run_lane = &run_lane;
+    let results = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (i, view) in rest.iter_mut().enumerate() {
+            let spawned = std::thread::Builder::new()
+                .name(format!("bmpctl-lane-{}", i + 1))
+                .spawn_scoped(scope, move || run_lane(i + 1, view));
+            match spawned {
+                Ok(h) => handles.push(h),
+                Err(e) => {
+                    // Without every lane some peers would go missing: stop the others.
+                    stop.store(true, Ordering::Relaxed);
+                    eprintln!("bmpctl: error: cannot start a decoding thread: {e}");
+                    for h in handles {
+                        let _ = h.join();
+                    }
+                    return None;
+                }
+            }
+        }
+        let mut results = vec![run_lane(0, first_view)];
+        for h in handles {
+            results.push(h.join().unwrap_or_else(|_| {
+                eprintln!(
+                    "bmpctl: error: a decoding thread failed (a bmpctl bug: please report it)"
+                );
+                (true, Summary::default())
+            }));
+        }
+        Some(results)
+    });
+    let Some(results) = results else {
+        return ExitStatus::Fatal;
+    };
+    let mut summary = Summary::default();
+    let mut fatal = false;
+    for (lane_fatal, lane_summary) in results {
+        fatal |= lane_fatal;
+        summary.add(lane_summary);
+    }
+    eprintln!("{}", summary.line());
+    summary.status(fatal)
+}
+
 /// Batches between the decoding thread and the sink's: enough to ride out uneven messages,
 /// few enough to keep memory bounded (a batch is about 1 MiB).
 const BATCHES_IN_FLIGHT: usize = 4;
@@ -468,8 +603,11 @@ fn decode_files<W: Write>(
     out: &mut W,
     summary: &mut Summary,
     stop: &Arc<AtomicBool>,
+    mut lane: Option<&mut Lane>,
 ) -> (bool, Option<io::Error>) {
     let mut fatal = false;
+    // Other lanes read the same inputs: the first reports what goes wrong with them.
+    let first = lane.as_deref().is_none_or(Lane::first);
     for path in &args.files {
         let name = path.to_string_lossy().into_owned();
         let (reader, len): (Box<dyn Read + Send>, Option<u64>) = if name == "-" {
@@ -481,13 +619,19 @@ fn decode_files<W: Write>(
                     (Box::new(f), len)
                 }
                 Err(e) => {
-                    sink.fatal(&format!("bmpctl: error: cannot read {name}: {e}"), out);
+                    if first {
+                        sink.fatal(&format!("bmpctl: error: cannot read {name}: {e}"), out);
+                    }
                     fatal = true;
                     continue;
                 }
             }
         };
-        let bar = progress_bar(len);
+        let bar = if first {
+            progress_bar(len)
+        } else {
+            ProgressBar::hidden()
+        };
         let input = Input {
             inner: reader,
             bar: bar.clone(),
@@ -505,6 +649,7 @@ fn decode_files<W: Write>(
             write_err: None,
             stop: stop.clone(),
             bar: bar.clone(),
+            lane: lane.as_deref_mut(),
         };
         let result = source::run(input, &source_options(&name, args), &mut |ev| run.event(ev));
         bar.finish_and_clear();
@@ -514,9 +659,12 @@ fn decode_files<W: Write>(
         match result {
             Ok(_) => {}
             Err(SourceError::Io(e)) => {
-                sink.fatal(&format!("bmpctl: error: reading {name}: {e}"), out);
+                if first {
+                    sink.fatal(&format!("bmpctl: error: reading {name}: {e}"), out);
+                }
                 fatal = true;
             }
+            Err(SourceError::Format(_)) if !first => {}
             Err(SourceError::Format(detail)) => {
                 let f = Finding::new(Kind::CaptureDamaged, 0, None, detail);
                 if let Err(e) = sink.source_failure(&name, f, out, summary) {
@@ -832,6 +980,8 @@ pub(crate) struct DecodeRun<'r, W: Write> {
     write_err: Option<io::Error>,
     stop: Arc<AtomicBool>,
     bar: ProgressBar,
+    /// This run's lane, when the work is split by peer (see [`crate::lanes`]).
+    lane: Option<&'r mut Lane>,
 }
 
 impl<'r, W: Write> DecodeRun<'r, W> {
@@ -856,6 +1006,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             write_err: None,
             stop: Arc::new(AtomicBool::new(false)),
             bar: ProgressBar::hidden(),
+            lane: None,
         }
     }
 
@@ -933,7 +1084,9 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                 }
                 let mut decoder = StreamDecoder::new(self.max_message);
                 decoder.router.address = router;
-                self.summary.streams += 1;
+                if self.first_lane() {
+                    self.summary.streams += 1;
+                }
                 self.sink.lifecycle(&Lifecycle::StreamStart {
                     stream: &name,
                     router,
@@ -951,17 +1104,23 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             }
             SourceEvent::Data { id, bytes, time } => {
                 let observed = time.map(|t| (t.secs, t.nanos / 1000));
-                self.with_stream(id.0, observed, |dec, sink| dec.push(bytes, sink));
+                self.with_stream(id.0, observed, |dec, lane, sink| {
+                    dec.push_lane(bytes, lane, sink)
+                });
             }
             SourceEvent::Gap {
                 id, missing, time, ..
             } => {
                 let observed = time.map(|t| (t.secs, t.nanos / 1000));
-                self.with_stream(id.0, observed, |dec, sink| dec.gap(missing, sink));
+                self.with_stream(id.0, observed, |dec, lane, sink| {
+                    dec.gap_lane(missing, lane, sink)
+                });
             }
             SourceEvent::StreamEnd { id, time, how } => {
                 let observed = time.map(|t| (t.secs, t.nanos / 1000));
-                self.with_stream(id.0, observed, |dec, sink| dec.finish(sink));
+                self.with_stream(id.0, observed, |dec, lane, sink| {
+                    dec.finish_lane(lane, sink)
+                });
                 if let Some(s) = self.streams.remove(&id.0) {
                     self.sink.lifecycle(&Lifecycle::StreamEnd {
                         stream: &s.name,
@@ -976,6 +1135,8 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                     });
                 }
             }
+            // A notice is about the input, not a peer: the first lane reports it.
+            SourceEvent::Notice(_) if !self.first_lane() => {}
             SourceEvent::Notice(n) => {
                 let (kind, stream) = match &n {
                     SourceNotice::ReorderOverflow { id, .. } => (Kind::ReorderOverflow, Some(id.0)),
@@ -994,12 +1155,22 @@ impl<'r, W: Write> DecodeRun<'r, W> {
         }
     }
 
-    /// Runs `f` on a stream's decoder with a sink that renders its events.
+    /// Whether this run reports what belongs to no peer: it is the first lane, or not split.
+    fn first_lane(&self) -> bool {
+        self.lane.as_deref().is_none_or(Lane::first)
+    }
+
+    /// Runs `f` on a stream's decoder, with this run's lane, and a sink that renders its
+    /// events.
     fn with_stream(
         &mut self,
         id: u64,
         observed: Option<(u64, u32)>,
-        f: impl FnOnce(&mut StreamDecoder, &mut dyn FnMut(&RouterInfo, Event<'_>)),
+        f: impl FnOnce(
+            &mut StreamDecoder,
+            Option<&mut Lane>,
+            &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
+        ),
     ) {
         let Some(stream) = self.streams.get_mut(&id) else {
             return;
@@ -1014,23 +1185,47 @@ impl<'r, W: Write> DecodeRun<'r, W> {
         let name = stream.name.as_str();
         let health = &mut stream.health;
         let before = summary.messages;
-        f(&mut stream.decoder, &mut |router, ev| {
-            match &ev {
-                Event::Message(d) => health.progress = d.offset + d.raw.len() as u64,
-                Event::Finding(f) if f.kind == Kind::GarbageSkipped => {
-                    let count = f.bytes.unwrap_or(0);
-                    health.garbage += count;
-                    health.progress = health.progress.max(f.offset + count);
+        f(
+            &mut stream.decoder,
+            self.lane.as_deref_mut(),
+            &mut |router, delivery| {
+                let (ev, counted) = match delivery {
+                    Delivery::Counted(ev) => (ev, true),
+                    Delivery::Uncounted(ev) => (ev, false),
+                    Delivery::Foreign(peer) => {
+                        let ctx = StreamCtx {
+                            name,
+                            router,
+                            observed,
+                        };
+                        sink.foreign(&ctx, peer);
+                        return;
+                    }
+                };
+                match ev {
+                    Event::Message(d) => health.progress = d.offset + d.raw.len() as u64,
+                    Event::Finding(f) if f.kind == Kind::GarbageSkipped => {
+                        let count = f.bytes.unwrap_or(0);
+                        health.garbage += count;
+                        health.progress = health.progress.max(f.offset + count);
+                    }
+                    Event::Finding(_) => {}
                 }
-                Event::Finding(_) => {}
-            }
-            let ctx = StreamCtx {
-                name,
-                router,
-                observed,
-            };
-            emit(&ctx, &ev, &mut *sink, out, summary, write_err, limit);
-        });
+                let ctx = StreamCtx {
+                    name,
+                    router,
+                    observed,
+                };
+                if counted {
+                    emit(&ctx, ev, &mut *sink, out, summary, write_err, limit);
+                } else if write_err.is_none() && sink.accepts(&ctx, ev) {
+                    // Another lane counts it; this one only needs what it says about the router.
+                    if let Err(e) = sink.event(&ctx, ev, out) {
+                        *write_err = Some(e);
+                    }
+                }
+            },
+        );
         if summary.messages / PROGRESS_EVERY != before / PROGRESS_EVERY {
             self.bar
                 .set_message(format!("{} messages", self.summary.messages));

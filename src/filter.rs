@@ -189,6 +189,14 @@ impl Filter {
         self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u)
     }
 
+    /// Whether a message of which only the per-peer header was read (another lane decodes
+    /// it: see [`crate::lanes`]) passes, as [`event`](Self::event) would decide without
+    /// `--afi` (a run is not split by peer when `--afi` is given).
+    pub fn foreign(&self, ctx: &StreamCtx<'_>, p: &PeerHeader) -> bool {
+        self.is_empty()
+            || (self.router(ctx) && self.time(crate::analysis::header_time(ctx, p)) && self.peer(p))
+    }
+
     /// Whether an event passes. Messages without a per-peer header pass `--peer` and `--rib`
     /// only when those are not given; Route Monitoring passes `--afi` when it carries a route
     /// or End-of-RIB of a matching family; other messages ignore `--afi`.

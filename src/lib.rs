@@ -17,6 +17,7 @@ pub mod finding;
 pub mod frame;
 pub mod handoff;
 pub mod hash;
+pub mod lanes;
 pub mod live;
 pub mod render;
 pub mod session;

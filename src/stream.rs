@@ -12,6 +12,7 @@ use crate::decode::bmp::{self, BmpMessage, Body};
 use crate::decode::codes;
 use crate::finding::{Finding, Kind};
 use crate::frame::{FrameEvent, Framer, FramingProblem, SkipCause};
+use crate::lanes::{Lane, Share};
 use crate::session::{PeerContext, Sessions};
 
 /// A decoded message, borrowed from the stream buffer.
@@ -92,19 +93,7 @@ impl StreamDecoder {
     /// `tcp_gap` finding, then framing resumes at the next plausible message. Peer contexts
     /// are kept: the BMP session goes on.
     pub fn gap(&mut self, missing: u64, sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
-        let at = self.framer.stream_len();
-        sink(
-            &self.router,
-            Event::Finding(Finding::new(
-                Kind::TcpGap,
-                at,
-                None,
-                format!(
-                    "{missing} bytes of the TCP stream are missing from the capture at stream offset {at}; decoding resumes at the next plausible message"
-                ),
-            )
-            .with_bytes(missing)),
-        );
+        sink(&self.router, Event::Finding(self.gap_finding(missing)));
         self.framer.gap(missing);
         self.drain(sink);
     }
@@ -115,18 +104,74 @@ impl StreamDecoder {
         self.drain(sink);
     }
 
-    fn drain(&mut self, sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
+    /// [`push`](Self::push) for one lane of a run split by peer (see [`crate::lanes`]);
+    /// without a lane, every delivery is [`Delivery::Counted`].
+    pub fn push_lane(
+        &mut self,
+        data: &[u8],
+        lane: Option<&mut Lane>,
+        sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
+    ) {
+        self.framer.push(data);
+        self.drain_lane(lane, sink);
+    }
+
+    /// [`gap`](Self::gap) for one lane: only the first lane reports the gap.
+    pub fn gap_lane(
+        &mut self,
+        missing: u64,
+        lane: Option<&mut Lane>,
+        sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
+    ) {
+        if lane.as_ref().is_none_or(|l| l.first()) {
+            let ev = Event::Finding(self.gap_finding(missing));
+            sink(&self.router, Delivery::Counted(&ev));
+        }
+        self.framer.gap(missing);
+        self.drain_lane(lane, sink);
+    }
+
+    /// [`finish`](Self::finish) for one lane.
+    pub fn finish_lane(
+        &mut self,
+        lane: Option<&mut Lane>,
+        sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
+    ) {
+        self.framer.finish();
+        self.drain_lane(lane, sink);
+    }
+
+    fn gap_finding(&self, missing: u64) -> Finding {
+        let at = self.framer.stream_len();
+        Finding::new(
+            Kind::TcpGap,
+            at,
+            None,
+            format!(
+                "{missing} bytes of the TCP stream are missing from the capture at stream offset {at}; decoding resumes at the next plausible message"
+            ),
+        )
+        .with_bytes(missing)
+    }
+
+    /// The framer, and the decoder of what it frames.
+    fn parts(&mut self) -> (&mut Framer, Lower<'_>) {
         let StreamDecoder {
             framer,
             sessions,
             router,
             fallback_reported,
         } = self;
-        let mut lower = Lower {
+        let lower = Lower {
             sessions,
             router,
             fallback_reported,
         };
+        (framer, lower)
+    }
+
+    fn drain(&mut self, sink: &mut dyn FnMut(&RouterInfo, Event<'_>)) {
+        let (framer, mut lower) = self.parts();
         while let Some(ev) = framer.next_event() {
             match ev {
                 FrameEvent::Message { offset, bytes } => lower.message(offset, bytes, sink),
@@ -134,6 +179,53 @@ impl StreamDecoder {
             }
         }
     }
+
+    fn drain_lane(
+        &mut self,
+        mut lane: Option<&mut Lane>,
+        sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
+    ) {
+        let (framer, mut lower) = self.parts();
+        let first = lane.as_ref().is_none_or(|l| l.first());
+        while let Some(ev) = framer.next_event() {
+            match ev {
+                FrameEvent::Message { offset, bytes } => {
+                    let share = lane.as_mut().map_or(Share::Own, |l| l.share(bytes));
+                    match share {
+                        Share::Own => {
+                            lower.message(offset, bytes, &mut |r, e| sink(r, Delivery::Counted(&e)))
+                        }
+                        Share::Shared if first => {
+                            lower.message(offset, bytes, &mut |r, e| sink(r, Delivery::Counted(&e)))
+                        }
+                        // The first lane counts it and reports its findings.
+                        Share::Shared => lower.message(offset, bytes, &mut |r, e| {
+                            if let Event::Message(_) = e {
+                                sink(r, Delivery::Uncounted(&e))
+                            }
+                        }),
+                        Share::Foreign(peer) => sink(lower.router, Delivery::Foreign(&peer)),
+                    }
+                }
+                FrameEvent::Problem(p) if first => sink(
+                    lower.router,
+                    Delivery::Counted(&Event::Finding(framing_finding(&p))),
+                ),
+                FrameEvent::Problem(_) => {}
+            }
+        }
+    }
+}
+
+/// What a decoder hands on in one lane of a run split by peer (see [`crate::lanes`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Delivery<'e, 'a> {
+    /// An event this lane counts and reports: every event when there are no lanes.
+    Counted(&'e Event<'a>),
+    /// A message that every lane decodes (it has no per-peer header) and another counts.
+    Uncounted(&'e Event<'a>),
+    /// A message of a peer that another lane decodes: only its per-peer header was read.
+    Foreign(&'e PeerHeader),
 }
 
 fn framing_finding(p: &FramingProblem) -> Finding {

@@ -74,6 +74,9 @@ pub trait Analysis {
     fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>);
     /// A stream starts or ends.
     fn lifecycle(&mut self, _l: &Lifecycle<'_>) {}
+    /// A message of a peer that another lane decodes, in stream order (see
+    /// [`crate::lanes`]): only its per-peer header, for router-level state.
+    fn foreign(&mut self, _ctx: &StreamCtx<'_>, _peer: &PeerHeader) {}
 }
 
 /// A view: an analysis that ends in a report.
@@ -103,6 +106,11 @@ pub fn event_time(ctx: &StreamCtx<'_>, ev: &Event<'_>) -> Option<(u64, u32)> {
         Event::Message(d) => peer_time(d.msg.peer.as_ref()),
         Event::Finding(f) => peer_time(f.peer.as_ref()),
     })
+}
+
+/// [`event_time`] of a message of which only the per-peer header was read.
+pub fn header_time(ctx: &StreamCtx<'_>, p: &PeerHeader) -> Option<(u64, u32)> {
+    ctx.observed.or_else(|| peer_time(Some(p)))
 }
 
 fn peer_time(p: Option<&PeerHeader>) -> Option<(u64, u32)> {

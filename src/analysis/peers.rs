@@ -129,7 +129,7 @@ use serde_json::{Map, Value, json};
 
 use super::route_set::RouteSet;
 use super::routes::{FastBuild, RouteId, for_each_route_id};
-use super::{Analysis, EndHow, Lifecycle, View, event_time};
+use super::{Analysis, EndHow, Lifecycle, View, event_time, header_time};
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::How;
 use crate::decode::bgp::{self, BgpMessage};
@@ -564,6 +564,8 @@ pub struct Peers {
     routers: Vec<Router>,
     /// Stream name -> router index.
     streams: HashMap<String, usize, FastBuild>,
+    /// The latest lookup in `streams`: messages come in runs of one stream.
+    last_stream: Option<(String, usize)>,
     peers: HashMap<(usize, PeerId), PeerState, FastBuild>,
     rows: HashMap<RowKey, Row, FastBuild>,
 }
@@ -575,9 +577,17 @@ impl Peers {
             filter,
             routers: Vec::new(),
             streams: HashMap::default(),
+            last_stream: None,
             peers: HashMap::default(),
             rows: HashMap::default(),
         }
+    }
+
+    /// Folds in the view of another lane of the same run (see [`crate::lanes`]): it saw the
+    /// same routers and streams, and other peers.
+    pub fn absorb(&mut self, other: Peers) {
+        self.peers.extend(other.peers);
+        self.rows.extend(other.rows);
     }
 
     fn resolve(&self, mut i: usize) -> usize {
@@ -614,12 +624,21 @@ impl Peers {
             }
         };
         self.streams.insert(stream.to_string(), i);
+        self.last_stream = None;
         i
     }
 
     fn router_of(&mut self, ctx: &StreamCtx<'_>) -> usize {
+        if let Some((name, i)) = &self.last_stream {
+            if name == ctx.name {
+                return self.resolve(*i);
+            }
+        }
         match self.streams.get(ctx.name) {
-            Some(&i) => self.resolve(i),
+            Some(&i) => {
+                self.last_stream = Some((ctx.name.to_string(), i));
+                self.resolve(i)
+            }
             None => self.stream_start(ctx.name, ctx.router.address, None),
         }
     }
@@ -696,6 +715,7 @@ impl Peers {
         }
         self.routers[into].stream = stream.to_string();
         self.streams.insert(stream.to_string(), into);
+        self.last_stream = None;
         let moved: Vec<RowKey> = self
             .rows
             .keys()
@@ -961,6 +981,8 @@ impl Peers {
                 a.1.rib,
                 a.1.peer.peer_type,
                 a.1.peer.distinguisher,
+                // Routers of one name (a sysName used twice) in the order they appeared.
+                a.1.router,
             )
                 .cmp(&(
                     &b.0,
@@ -968,6 +990,7 @@ impl Peers {
                     b.1.rib,
                     b.1.peer.peer_type,
                     b.1.peer.distinguisher,
+                    b.1.router,
                 ))
         });
         v
@@ -1088,6 +1111,13 @@ impl Analysis for Peers {
             (Body::StatisticsReport(report), Some(p)) => self.statistics(router, p, report, t),
             _ => {}
         }
+    }
+
+    fn foreign(&mut self, ctx: &StreamCtx<'_>, peer: &PeerHeader) {
+        // As `event` keeps the router's time: the rows are another lane's.
+        let router = self.router_of(ctx);
+        let t = header_time(ctx, peer).or(self.routers[router].last_time);
+        self.routers[router].last_time = t;
     }
 
     fn lifecycle(&mut self, l: &Lifecycle<'_>) {

@@ -39,48 +39,60 @@ impl Op {
 pub(crate) const SORT_BITS: u32 = 22;
 
 thread_local! {
-    /// The radix sort's second buffer, shared by every store of the thread.
+    /// The radix sorts' second buffers, shared by every store of the thread.
     static SCRATCH: RefCell<Vec<Op>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH_KEYS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Stable LSD radix sort of `ops` by the top [`SORT_BITS`] bits of their keys.
 pub(crate) fn radix_sort(ops: &mut [Op]) {
+    SCRATCH.with(|scratch| radix_sort_by(ops, &mut scratch.borrow_mut(), |op| op.key));
+}
+
+/// Stable LSD radix sort of `keys` by their top [`SORT_BITS`] bits.
+pub(crate) fn radix_sort_keys(keys: &mut [u64]) {
+    SCRATCH_KEYS.with(|scratch| radix_sort_by(keys, &mut scratch.borrow_mut(), |&k| k));
+}
+
+fn radix_sort_by<T: Copy + Default>(
+    items: &mut [T],
+    scratch: &mut Vec<T>,
+    key: impl Fn(&T) -> u64,
+) {
     const DIGIT: u32 = SORT_BITS / 2;
     const BUCKETS: usize = 1 << DIGIT;
     let low = |k: u64| ((k >> (64 - SORT_BITS)) as usize) & (BUCKETS - 1);
     let high = |k: u64| (k >> (64 - DIGIT)) as usize;
-    SCRATCH.with(|scratch| {
-        let scratch = &mut *scratch.borrow_mut();
-        let mut counts = [[0usize; BUCKETS]; 2];
-        for op in ops.iter() {
-            counts[0][low(op.key)] += 1;
-            counts[1][high(op.key)] += 1;
+    let mut counts = [[0usize; BUCKETS]; 2];
+    for item in items.iter() {
+        let k = key(item);
+        counts[0][low(k)] += 1;
+        counts[1][high(k)] += 1;
+    }
+    for c in counts.iter_mut() {
+        let mut sum = 0;
+        for n in c.iter_mut() {
+            let here = *n;
+            *n = sum;
+            sum += here;
         }
-        for c in counts.iter_mut() {
-            let mut sum = 0;
-            for n in c.iter_mut() {
-                let here = *n;
-                *n = sum;
-                sum += here;
-            }
-        }
-        scratch.clear();
-        scratch.resize(ops.len(), Op::default());
-        for op in ops.iter() {
-            let d = &mut counts[0][low(op.key)];
-            scratch[*d] = *op;
-            *d += 1;
-        }
-        for op in scratch.iter() {
-            let d = &mut counts[1][high(op.key)];
-            ops[*d] = *op;
-            *d += 1;
-        }
-        // Keep the buffer, but not one sized by a huge batch forever.
-        if scratch.capacity() > 1 << 20 {
-            *scratch = Vec::new();
-        }
-    });
+    }
+    scratch.clear();
+    scratch.resize(items.len(), T::default());
+    for item in items.iter() {
+        let d = &mut counts[0][low(key(item))];
+        scratch[*d] = *item;
+        *d += 1;
+    }
+    for item in scratch.iter() {
+        let d = &mut counts[1][high(key(item))];
+        items[*d] = *item;
+        *d += 1;
+    }
+    // Keep the buffer, but not one sized by a huge batch forever.
+    if scratch.capacity() > 1 << 20 {
+        *scratch = Vec::new();
+    }
 }
 
 /// Routes per family: (AFI, SAFI), routes, of which with a path ID; indexed by an op's family

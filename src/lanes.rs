@@ -1,0 +1,175 @@
+//! Splits a file run of a view by peer across threads ("lanes"), so that each message is
+//! decoded once, by one thread, and the cores share the whole of the work.
+//!
+//! Every lane reads and frames every input (framing is cheap), and agrees with the others on
+//! which lane owns each monitored peer without talking to them: peers are dealt round-robin in
+//! the order they first appear, which is the same order in every lane. A lane fully decodes:
+//! - the messages of its own peers ([`Share::Own`]);
+//! - the messages without a per-peer header (Initiation, Termination, unknown types), which
+//!   every lane needs for the router's details ([`Share::Shared`]); only the first lane counts
+//!   them and reports their findings.
+//!
+//! Of another lane's messages it reads only the per-peer header ([`Share::Foreign`]), which a
+//! view uses to keep router-level state (the time of the router's last message) the same in
+//! every lane. Stream-level findings (framing, gaps, source notices) are the first lane's. At
+//! the end the views' reports are merged: a view that runs in lanes keeps its per-peer state
+//! apart per peer, so the lanes' states are disjoint.
+//!
+//! All messages of one peer address and distinguisher go to one lane, whatever the peer type,
+//! flags, router or stream, so that everything a view keys by peer stays in one lane.
+
+use std::collections::HashMap;
+
+use crate::decode::bmp::header::{
+    COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader, per_peer_header,
+};
+use crate::hash::FastBuild;
+
+/// Most lanes a run uses: each reads every input, so more lanes than this cost more reading
+/// than they save.
+pub const MAX_LANES: usize = 8;
+
+/// What a lane does with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// Its peer is this lane's: decode, count, report.
+    Own,
+    /// No per-peer header (or none that can be read): every lane decodes it.
+    Shared,
+    /// Another lane's peer: only its per-peer header.
+    Foreign(PeerHeader),
+}
+
+/// Octets of the common header and of the per-peer header up to the end of the address: the
+/// peer's identity for lane assignment is the distinguisher and the address.
+const KEY_START: usize = COMMON_HEADER_LEN + 2;
+const KEY_END: usize = COMMON_HEADER_LEN + 26;
+
+/// One lane of a run.
+#[derive(Debug)]
+pub struct Lane {
+    index: usize,
+    count: usize,
+    /// Peer (distinguisher and address) -> owning lane.
+    owners: HashMap<[u8; 24], u32, FastBuild>,
+    /// Peers assigned so far: the next one goes to lane `assigned % count`.
+    assigned: u64,
+}
+
+impl Lane {
+    /// Lane `index` of `count` (`index < count`).
+    pub fn new(index: usize, count: usize) -> Self {
+        Lane {
+            index,
+            count: count.max(1),
+            owners: HashMap::default(),
+            assigned: 0,
+        }
+    }
+
+    /// Whether this is the first lane, which reports what belongs to no peer.
+    pub fn first(&self) -> bool {
+        self.index == 0
+    }
+
+    /// This lane's index.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// What this lane does with a framed message (`raw`: the whole message, common header
+    /// first).
+    pub fn share(&mut self, raw: &[u8]) -> Share {
+        let per_peer = matches!(raw.get(5), Some(0 | 1 | 2 | 3 | 6));
+        if !per_peer || raw.len() < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
+            return Share::Shared;
+        }
+        let Ok(key) = <[u8; 24]>::try_from(&raw[KEY_START..KEY_END]) else {
+            return Share::Shared;
+        };
+        let count = self.count as u64;
+        let next = &mut self.assigned;
+        let owner = *self.owners.entry(key).or_insert_with(|| {
+            let lane = (*next % count) as u32;
+            *next += 1;
+            lane
+        });
+        if owner as usize == self.index {
+            return Share::Own;
+        }
+        match per_peer_header(&raw[COMMON_HEADER_LEN..]) {
+            Ok((_, p)) => Share::Foreign(p),
+            Err(_) => Share::Shared,
+        }
+    }
+}
+
+/// How many lanes a file run uses: `BMPCTL_LANES` when set (1 turns lanes off), else the
+/// available cores, at most [`MAX_LANES`].
+pub fn lane_count() -> usize {
+    let from_env = std::env::var("BMPCTL_LANES")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let n = from_env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    n.clamp(1, MAX_LANES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builder::{bgp, bmp};
+
+    fn peer_message(msg_type: u8, last_octet: u8) -> Vec<u8> {
+        let addr = std::net::Ipv4Addr::new(192, 0, 2, last_octet).into();
+        let peer = bmp::Peer::global(addr, 65000, [192, 0, 2, last_octet]).with_time(1, 0);
+        match msg_type {
+            2 => bmp::peer_down(&peer, 2, &[0, 1]),
+            _ => bmp::route_monitoring(&peer, &bgp::update(&[], &[], &[])),
+        }
+    }
+
+    #[test]
+    fn peers_are_dealt_round_robin_in_order_of_appearance() {
+        let msgs: Vec<Vec<u8>> = [1u8, 2, 3, 1, 2, 3, 4]
+            .iter()
+            .map(|&o| peer_message(0, o))
+            .collect();
+        let mut lanes = [Lane::new(0, 2), Lane::new(1, 2)];
+        let mut owners = Vec::new();
+        for m in &msgs {
+            let shares: Vec<Share> = lanes.iter_mut().map(|l| l.share(m)).collect();
+            // Exactly one lane owns each message; the other sees its per-peer header.
+            let own: Vec<usize> = (0..2).filter(|&i| shares[i] == Share::Own).collect();
+            assert_eq!(own.len(), 1, "{shares:?}");
+            let other = 1 - own[0];
+            match shares[other] {
+                Share::Foreign(p) => assert_eq!(p.address_raw[15], m[31]),
+                s => panic!("expected foreign, got {s:?}"),
+            }
+            owners.push(own[0]);
+        }
+        assert_eq!(owners, [0, 1, 0, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn a_peer_keeps_its_lane_across_message_types() {
+        let mut lane = Lane::new(1, 3);
+        assert!(matches!(lane.share(&peer_message(0, 9)), Share::Foreign(_)));
+        assert_eq!(lane.share(&peer_message(0, 10)), Share::Own);
+        assert_eq!(lane.share(&peer_message(2, 10)), Share::Own);
+        assert!(matches!(lane.share(&peer_message(2, 9)), Share::Foreign(_)));
+    }
+
+    #[test]
+    fn messages_without_a_readable_per_peer_header_are_shared() {
+        let mut lane = Lane::new(1, 2);
+        let init = bmp::initiation(&[(2, b"r1".as_slice())]);
+        assert_eq!(lane.share(&init), Share::Shared);
+        // A Route Monitoring cut short inside its per-peer header.
+        let cut = &peer_message(0, 1)[..30];
+        assert_eq!(lane.share(cut), Share::Shared);
+        assert_eq!(lane.share(&[]), Share::Shared);
+        // Nothing was assigned: the next peer still goes to lane 0.
+        assert!(matches!(lane.share(&peer_message(0, 5)), Share::Foreign(_)));
+    }
+}
