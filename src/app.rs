@@ -545,6 +545,7 @@ fn read_inputs_in_lanes<V: View + Send>(
             &stop,
             Some(&mut lane),
         );
+        sink.view.finish();
         (fatal, summary)
     };
     let run_lane = &run_lane;

@@ -20,10 +20,8 @@
 
 use std::collections::HashMap;
 
-use crate::decode::bmp::header::{
-    COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader, per_peer_header,
-};
-use crate::hash::FastBuild;
+use crate::decode::bmp::header::{COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader};
+use crate::hash::IdentityBuild;
 
 /// Most lanes a run uses: each reads every input, so more lanes than this cost more reading
 /// than they save.
@@ -50,8 +48,11 @@ const KEY_END: usize = COMMON_HEADER_LEN + 26;
 pub struct Lane {
     index: usize,
     count: usize,
-    /// Peer (distinguisher and address) -> owning lane.
-    owners: HashMap<[u8; 24], u32, FastBuild>,
+    /// Peer (distinguisher and address, folded to 64 bits) -> owning lane. Two peers whose
+    /// folds collide share a lane, in every lane alike: harmless.
+    owners: HashMap<u64, u32, IdentityBuild>,
+    /// The latest peer looked up, and its lane: routers send runs of one peer's messages.
+    last: Option<(u64, u32)>,
     /// Peers assigned so far: the next one goes to lane `assigned % count`.
     assigned: u64,
 }
@@ -63,6 +64,7 @@ impl Lane {
             index,
             count: count.max(1),
             owners: HashMap::default(),
+            last: None,
             assigned: 0,
         }
     }
@@ -84,24 +86,43 @@ impl Lane {
         if !per_peer || raw.len() < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
             return Share::Shared;
         }
-        let Ok(key) = <[u8; 24]>::try_from(&raw[KEY_START..KEY_END]) else {
-            return Share::Shared;
+        let key = fold(&raw[KEY_START..KEY_END]);
+        let owner = match self.last {
+            Some((k, lane)) if k == key => lane,
+            _ => {
+                let count = self.count as u64;
+                let next = &mut self.assigned;
+                let lane = *self.owners.entry(key).or_insert_with(|| {
+                    let lane = (*next % count) as u32;
+                    *next += 1;
+                    lane
+                });
+                self.last = Some((key, lane));
+                lane
+            }
         };
-        let count = self.count as u64;
-        let next = &mut self.assigned;
-        let owner = *self.owners.entry(key).or_insert_with(|| {
-            let lane = (*next % count) as u32;
-            *next += 1;
-            lane
-        });
         if owner as usize == self.index {
             return Share::Own;
         }
-        match per_peer_header(&raw[COMMON_HEADER_LEN..]) {
-            Ok((_, p)) => Share::Foreign(p),
-            Err(_) => Share::Shared,
+        match raw[COMMON_HEADER_LEN..].first_chunk::<PER_PEER_HEADER_LEN>() {
+            Some(h) => Share::Foreign(PeerHeader::from_octets(h)),
+            None => Share::Shared,
         }
     }
+}
+
+/// The 24 octets of a peer's distinguisher and address, folded to a well-mixed `u64`.
+fn fold(id: &[u8]) -> u64 {
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        if let Some(b) = id.get(i..i + 8) {
+            w.copy_from_slice(b);
+        }
+        u64::from_le_bytes(w)
+    };
+    let h = (word(0) ^ word(8).rotate_left(21) ^ word(16).rotate_left(42))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^ (h >> 29)
 }
 
 /// How many lanes a file run uses: `BMPCTL_LANES` when set (1 turns lanes off), else the

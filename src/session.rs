@@ -21,7 +21,7 @@ use crate::decode::bgp::update::{DecodeParams, How};
 use crate::decode::bmp::header::PeerHeader;
 
 /// Identifies a monitored peer within a BMP session (the RIB view is kept apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PeerKey {
     /// Peer type.
     pub peer_type: u8,
@@ -33,6 +33,21 @@ pub struct PeerKey {
     pub asn: u32,
     /// BGP ID.
     pub bgp_id: [u8; 4],
+}
+
+impl std::hash::Hash for PeerKey {
+    /// Four words instead of a hasher call per field and array length, on every message.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [hi, lo] = [&self.address[..8], &self.address[8..]]
+            .map(|half| u64::from_be_bytes(half.try_into().unwrap_or_default()));
+        state.write_u64(u64::from_be_bytes(self.distinguisher));
+        state.write_u64(hi);
+        state.write_u64(lo);
+        state.write_u64(
+            ((u64::from(self.asn) << 32) | u64::from(u32::from_be_bytes(self.bgp_id)))
+                ^ (u64::from(self.peer_type) << 56),
+        );
+    }
 }
 
 impl From<&PeerHeader> for PeerKey {

@@ -81,6 +81,9 @@ pub trait Analysis {
 
 /// A view: an analysis that ends in a report.
 pub trait View: Analysis {
+    /// The input has ended: do now the work the report would otherwise do (a view run in
+    /// lanes finishes on each lane's thread, before the lanes are merged).
+    fn finish(&mut self) {}
     /// The report as one JSON document (the README documents each view's schema).
     fn report_json(&self) -> serde_json::Value;
     /// The report for people: tables fitted to `width` columns; colour per the `colored`

@@ -1154,6 +1154,12 @@ impl View for Peers {
         true
     }
 
+    fn finish(&mut self) {
+        for row in self.rows.values_mut() {
+            row.table.settle();
+        }
+    }
+
     fn uses_route_ids(&self) -> bool {
         true
     }

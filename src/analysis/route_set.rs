@@ -40,6 +40,8 @@ struct Inner {
     families: Vec<(u16, u8)>,
     /// The family of the latest entry, and its index.
     last_family: Option<((u16, u8), u64)>,
+    /// Routes and routes with a path ID per family index, while no log entry changed them.
+    counts: Option<[(u64, u64); FAMILIES]>,
 }
 
 impl Inner {
@@ -72,6 +74,7 @@ impl Inner {
         if self.log.is_empty() {
             return;
         }
+        self.counts = None;
         let mut log = std::mem::take(&mut self.log);
         sort_by_route(&mut log);
         // A route's presence after the batch is that of its last entry.
@@ -116,6 +119,17 @@ impl Inner {
     fn batch_limit(&self) -> usize {
         (self.keys.len() / 2).max(MIN_BATCH)
     }
+}
+
+/// Routes and routes with a path ID per family index.
+fn count_families(keys: &[u64]) -> [(u64, u64); FAMILIES] {
+    let mut counts = [(0u64, 0u64); FAMILIES];
+    for &e in keys {
+        let c = &mut counts[((e >> FAMILY_SHIFT) as usize) & (FAMILIES - 1)];
+        c.0 += 1;
+        c.1 += (e & WITH_ID) >> 1;
+    }
+    counts
 }
 
 /// Keeps, of each run of entries of one route in sorted `log`, the last, moved to the front;
@@ -170,6 +184,15 @@ impl RouteSet {
         }
     }
 
+    /// Merges what is logged, and counts the routes per family, now rather than when asked.
+    pub fn settle(&mut self) {
+        let inner = self.inner.get_mut();
+        inner.settle();
+        if inner.counts.is_none() {
+            inner.counts = Some(count_families(&inner.keys));
+        }
+    }
+
     /// Routes held, all families.
     pub fn len(&self) -> u64 {
         let mut inner = self.inner.borrow_mut();
@@ -187,12 +210,14 @@ impl RouteSet {
     pub fn per_family(&self) -> impl Iterator<Item = ((u16, u8), (u64, u64))> + use<> {
         let mut inner = self.inner.borrow_mut();
         inner.settle();
-        let mut counts = [(0u64, 0u64); FAMILIES];
-        for &e in &inner.keys {
-            let c = &mut counts[((e >> FAMILY_SHIFT) as usize) & (FAMILIES - 1)];
-            c.0 += 1;
-            c.1 += (e & WITH_ID) >> 1;
-        }
+        let counts = match inner.counts {
+            Some(c) => c,
+            None => {
+                let c = count_families(&inner.keys);
+                inner.counts = Some(c);
+                c
+            }
+        };
         let mut v: Vec<_> = inner
             .families
             .iter()

@@ -198,6 +198,27 @@ impl PeerHeader {
     }
 }
 
+impl PeerHeader {
+    /// The per-peer header in these octets (every value is valid).
+    pub fn from_octets(b: &[u8; PER_PEER_HEADER_LEN]) -> Self {
+        let u32_at = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let mut distinguisher = [0u8; 8];
+        distinguisher.copy_from_slice(&b[2..10]);
+        let mut address_raw = [0u8; 16];
+        address_raw.copy_from_slice(&b[10..26]);
+        PeerHeader {
+            peer_type: b[0],
+            flags: b[1],
+            distinguisher,
+            address_raw,
+            asn: u32_at(26),
+            bgp_id: Ipv4Addr::from(u32_at(30)),
+            ts_sec: u32_at(34),
+            ts_usec: u32_at(38),
+        }
+    }
+}
+
 /// Parses the 42-octet per-peer header.
 pub fn per_peer_header(input: &[u8]) -> PResult<'_, PeerHeader> {
     let (rest, peer_type) = u8_(input, "peer type")?;
@@ -245,5 +266,25 @@ pub fn plausible_per_peer_header(b: &[u8]) -> bool {
         PEER_TYPE_LOC_RIB => flags & 0x7f == 0,
         251..=254 => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::XorShift;
+
+    #[test]
+    fn from_octets_reads_what_the_parser_reads() {
+        let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+        for _ in 0..1000 {
+            let mut b = [0u8; PER_PEER_HEADER_LEN];
+            for x in b.iter_mut() {
+                *x = rng.next_u64() as u8;
+            }
+            let (rest, parsed) = per_peer_header(&b).expect("42 octets parse");
+            assert!(rest.is_empty());
+            assert_eq!(PeerHeader::from_octets(&b), parsed);
+        }
     }
 }
