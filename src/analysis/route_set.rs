@@ -31,7 +31,7 @@ const FAMILIES: usize = 32;
 /// Entry bits below the key.
 const LOW: u64 = (1 << 7) - 1;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
     /// Entries of the routes held, sorted, distinct.
     keys: Vec<u64>,
@@ -42,6 +42,22 @@ struct Inner {
     last_family: Option<((u16, u8), u64)>,
     /// Routes and routes with a path ID per family index, while no log entry changed them.
     counts: Option<[(u64, u64); FAMILIES]>,
+    /// The log is merged when it holds this many entries ([`Inner::batch_limit`] after the
+    /// latest merge).
+    limit: usize,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Inner {
+            keys: Vec::new(),
+            log: Vec::new(),
+            families: Vec::new(),
+            last_family: None,
+            counts: None,
+            limit: MIN_BATCH,
+        }
+    }
 }
 
 impl Inner {
@@ -111,6 +127,7 @@ impl Inner {
         self.keys.truncate(i + (end - w));
         log.clear();
         self.log = log;
+        self.limit = self.batch_limit();
         if self.log.capacity() > 2 * self.batch_limit() {
             self.log = Vec::new();
         }
@@ -123,11 +140,27 @@ impl Inner {
 
 /// Routes and routes with a path ID per family index.
 fn count_families(keys: &[u64]) -> [(u64, u64); FAMILIES] {
+    // A histogram of the family and path-ID bits, four of them interleaved: most routes are of
+    // one family, and one counter would make each step wait for the previous one's store.
+    const SLOTS: usize = 2 * FAMILIES;
+    let slot = |e: u64| ((e >> 1) as usize) & (SLOTS - 1);
+    let mut hist = [[0u64; SLOTS]; 4];
+    let mut quads = keys.chunks_exact(4);
+    for q in &mut quads {
+        for (h, &e) in hist.iter_mut().zip(q) {
+            h[slot(e)] += 1;
+        }
+    }
+    for &e in quads.remainder() {
+        hist[0][slot(e)] += 1;
+    }
     let mut counts = [(0u64, 0u64); FAMILIES];
-    for &e in keys {
-        let c = &mut counts[((e >> FAMILY_SHIFT) as usize) & (FAMILIES - 1)];
-        c.0 += 1;
-        c.1 += (e & WITH_ID) >> 1;
+    for h in &hist {
+        for (s, &n) in h.iter().enumerate() {
+            let c = &mut counts[s >> 1];
+            c.0 += n;
+            c.1 += n * (s as u64 & 1);
+        }
     }
     counts
 }
@@ -179,7 +212,7 @@ impl RouteSet {
         let inner = self.inner.get_mut();
         let entry = inner.entry(r);
         inner.log.push(entry);
-        if inner.log.len() >= inner.batch_limit() {
+        if inner.log.len() >= inner.limit {
             inner.settle();
         }
     }

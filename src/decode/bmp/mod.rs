@@ -35,8 +35,9 @@ pub enum Body<'a> {
     StatisticsReport(stats::StatsReport<'a>),
     /// Peer Down Notification.
     PeerDown(peer_down::PeerDown<'a>),
-    /// Peer Up Notification.
-    PeerUp(peer_up::PeerUp<'a>),
+    /// Peer Up Notification (boxed: the largest body, and a rare one, would make every
+    /// message as large).
+    PeerUp(Box<peer_up::PeerUp<'a>>),
     /// Initiation.
     Initiation(Vec<info::InfoTlv<'a>>),
     /// Termination.
@@ -82,7 +83,7 @@ fn parse_inner(msg: &[u8]) -> Result<BmpMessage<'_>, DecodeError<'_>> {
         MSG_ROUTE_MONITORING => Body::RouteMonitoring(route_monitoring::parse(rest, v4)?),
         MSG_STATISTICS_REPORT => Body::StatisticsReport(stats::parse(rest)?),
         MSG_PEER_DOWN => Body::PeerDown(peer_down::parse(rest, v4)?),
-        MSG_PEER_UP => Body::PeerUp(peer_up::parse(rest, peer.is_ipv6())?),
+        MSG_PEER_UP => Body::PeerUp(Box::new(peer_up::parse(rest, peer.is_ipv6())?)),
         _ => Body::RouteMirroring(mirroring::parse(rest)?),
     };
     Ok(BmpMessage {
