@@ -140,6 +140,20 @@ fn generated_sessions_give_the_same_report_in_any_number_of_lanes() {
         assert_lanes_agree(args, &[&first, &second]);
     }
 
+    // An input that cannot be read, and a capture cut short: reported once, same status.
+    let missing = dir.0.join("missing.bmp");
+    let (_, stderr, status) = assert_lanes_agree(&["peers", "--json"], &[&first, &missing]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert_eq!(stderr.matches("cannot read").count(), 1, "{stderr}");
+    let pcap = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/recordings/frr.pcap"),
+    )
+    .unwrap();
+    let cut = dir.write("cut.pcap", &pcap[..pcap.len() * 2 / 3]);
+    let (_, stderr, status) = assert_lanes_agree(&["peers", "--json"], &[&cut]);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(stderr.matches("capture_damaged").count(), 1, "{stderr}");
+
     // The runs are what the streams hold (so the comparisons above compare something).
     let rows = |stdout: &str| -> Vec<Value> {
         let report: Value = serde_json::from_str(stdout).unwrap();

@@ -118,8 +118,15 @@
 //!
 //! # Memory
 //!
-//! Per route only its 64-bit key in the row's [`RouteSet`] (a sorted array, merged in
-//! batches); every other count is per row.
+//! Per route one word in the row's [`RouteSet`] (a sorted array, merged in batches); every
+//! other count is per row.
+//!
+//! # Lanes
+//!
+//! A file run splits its peers over threads ([`crate::lanes`]): each lane's view holds the
+//! rows of its own peers and sees only the per-peer header of the others' messages
+//! ([`Analysis::foreign`]), which keeps every lane's routers alike; [`Peers::absorb`] merges
+//! the lanes' views.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
