@@ -447,9 +447,9 @@ fn progress_bar(len: Option<u64>) -> ProgressBar {
 /// For a sink whose own work is heavy (the `churn` view, and `peers` when it does not run in
 /// lanes: see [`run_view_in_lanes`]), files are read and decoded on a second thread while this
 /// one feeds the sink (see [`crate::handoff`]): the two halves of the work run on two cores.
-/// Otherwise (the message log, whose rendering is nearly
-/// all the work, and `timeline`), and always for standard input (a live stream piped in is
-/// shown as it arrives, not per batch), everything runs on this thread.
+/// Otherwise (the message log, whose rendering is nearly all the work, and `timeline`), and
+/// always for standard input (a live stream piped in is shown as it arrives, not per batch),
+/// everything runs on this thread.
 fn read_inputs(args: &InputArgs, sink: &mut dyn Sink) -> ExitStatus {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
