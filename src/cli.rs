@@ -46,7 +46,7 @@ pub enum Command {
     Decode(DecodeArgs),
     /// One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics.
     #[command(
-        after_help = "Examples:\n  bmpctl peers capture.pcap\n  bmpctl peers --rib in-post --json dump.bmp | jq '.peers[] | select(.state == \"down\")'\n\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
+        after_help = "Examples:\n  bmpctl peers capture.pcap\n  bmpctl peers --rib in-post --json dump.bmp | jq '.peers[] | select(.state == \"down\")'\n\nFiles are split by peer over one thread per core (BMPCTL_LANES=N sets the number; 1 turns the split off).\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
     )]
     Peers(ViewArgs),
     /// Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB,
