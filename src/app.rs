@@ -530,11 +530,12 @@ fn read_inputs_in_lanes<V: View + Send>(
 ) -> ExitStatus {
     let count = views.len();
     let stop = Arc::new(AtomicBool::new(false));
+    let counted = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let Some((first_view, rest)) = views.split_first_mut() else {
         return ExitStatus::Fatal;
     };
     let run_lane = |index: usize, view: &mut V| {
-        let mut lane = Lane::new(index, count);
+        let mut lane = Lane::new(index, count).counting_into(counted.clone());
         let mut sink = ViewSink { view, filter };
         let mut summary = Summary::default();
         let mut err = io::stderr();
@@ -1228,9 +1229,14 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                 }
             },
         );
-        if summary.messages / PROGRESS_EVERY != before / PROGRESS_EVERY {
-            self.bar
-                .set_message(format!("{} messages", self.summary.messages));
+        // In lanes, the count shown is that of every lane.
+        let added = self.summary.messages - before;
+        let shown = match self.lane.as_deref() {
+            Some(lane) => lane.counted(added),
+            None => self.summary.messages,
+        };
+        if shown / PROGRESS_EVERY != (shown - added) / PROGRESS_EVERY {
+            self.bar.set_message(format!("{shown} messages"));
         }
     }
 }

@@ -19,6 +19,8 @@
 //! flags, router or stream, so that everything a view keys by peer stays in one lane.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::decode::bmp::header::{COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader};
 use crate::hash::IdentityBuild;
@@ -55,6 +57,8 @@ pub struct Lane {
     last: Option<(u64, u32)>,
     /// Peers assigned so far: the next one goes to lane `assigned % count`.
     assigned: u64,
+    /// Messages counted by every lane of the run so far, for the progress display.
+    counted: Arc<AtomicU64>,
 }
 
 impl Lane {
@@ -66,7 +70,19 @@ impl Lane {
             owners: HashMap::default(),
             last: None,
             assigned: 0,
+            counted: Arc::default(),
         }
+    }
+
+    /// This lane, adding to `counted`, the count of messages that all lanes of the run share.
+    pub fn counting_into(mut self, counted: Arc<AtomicU64>) -> Self {
+        self.counted = counted;
+        self
+    }
+
+    /// Adds `n` messages this lane counted; returns the run's count so far.
+    pub fn counted(&self, n: u64) -> u64 {
+        self.counted.fetch_add(n, Ordering::Relaxed) + n
     }
 
     /// Whether this is the first lane, which reports what belongs to no peer.
