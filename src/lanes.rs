@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::decode::bmp::header::{COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader};
+use crate::decode::codes;
 use crate::hash::IdentityBuild;
 
 /// Most lanes a run uses: each reads every input, so more lanes than this cost more reading
@@ -39,11 +40,6 @@ pub enum Share {
     /// Another lane's peer: only its per-peer header.
     Foreign(PeerHeader),
 }
-
-/// Octets of the common header and of the per-peer header up to the end of the address: the
-/// peer's identity for lane assignment is the distinguisher and the address.
-const KEY_START: usize = COMMON_HEADER_LEN + 2;
-const KEY_END: usize = COMMON_HEADER_LEN + 26;
 
 /// One lane of a run.
 #[derive(Debug)]
@@ -90,19 +86,18 @@ impl Lane {
         self.index == 0
     }
 
-    /// This lane's index.
-    pub fn index(&self) -> usize {
-        self.index
-    }
-
     /// What this lane does with a framed message (`raw`: the whole message, common header
     /// first).
     pub fn share(&mut self, raw: &[u8]) -> Share {
-        let per_peer = matches!(raw.get(5), Some(0 | 1 | 2 | 3 | 6));
-        if !per_peer || raw.len() < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
+        let per_peer = raw.get(5).is_some_and(|&t| codes::has_per_peer_header(t));
+        let header = raw
+            .get(COMMON_HEADER_LEN..)
+            .and_then(<[u8]>::first_chunk::<PER_PEER_HEADER_LEN>);
+        let (true, Some(header)) = (per_peer, header) else {
             return Share::Shared;
-        }
-        let key = fold(&raw[KEY_START..KEY_END]);
+        };
+        let peer = PeerHeader::from_octets(header);
+        let key = identity(&peer);
         let owner = match self.last {
             Some((k, lane)) if k == key => lane,
             _ => {
@@ -118,25 +113,23 @@ impl Lane {
             }
         };
         if owner as usize == self.index {
-            return Share::Own;
-        }
-        match raw[COMMON_HEADER_LEN..].first_chunk::<PER_PEER_HEADER_LEN>() {
-            Some(h) => Share::Foreign(PeerHeader::from_octets(h)),
-            None => Share::Shared,
+            Share::Own
+        } else {
+            Share::Foreign(peer)
         }
     }
 }
 
-/// The 24 octets of a peer's distinguisher and address, folded to a well-mixed `u64`.
-fn fold(id: &[u8]) -> u64 {
-    let word = |i: usize| {
-        let mut w = [0u8; 8];
-        if let Some(b) = id.get(i..i + 8) {
-            w.copy_from_slice(b);
-        }
-        u64::from_le_bytes(w)
-    };
-    let h = (word(0) ^ word(8).rotate_left(21) ^ word(16).rotate_left(42))
+/// A peer's distinguisher and address as the views key it ([`PeerHeader::address`]: an IPv4
+/// address is the last 4 octets, whatever the 12 before), folded to a well-mixed `u64`.
+fn identity(p: &PeerHeader) -> u64 {
+    let mut address = p.address_raw;
+    if !p.is_ipv6() {
+        address[..12].fill(0);
+    }
+    let [hi, lo] = [&address[..8], &address[8..]]
+        .map(|half| u64::from_le_bytes(half.try_into().unwrap_or_default()));
+    let h = (u64::from_le_bytes(p.distinguisher) ^ hi.rotate_left(21) ^ lo.rotate_left(42))
         .wrapping_mul(0x9e37_79b9_7f4a_7c15);
     h ^ (h >> 29)
 }
@@ -195,6 +188,23 @@ mod tests {
         assert_eq!(lane.share(&peer_message(0, 10)), Share::Own);
         assert_eq!(lane.share(&peer_message(2, 10)), Share::Own);
         assert!(matches!(lane.share(&peer_message(2, 9)), Share::Foreign(_)));
+    }
+
+    #[test]
+    fn an_ipv4_peer_keeps_its_lane_whatever_the_octets_before_its_address() {
+        // The views read an IPv4 peer address from the last 4 octets only (V flag clear), so
+        // octets before them must not move the peer to another lane.
+        let mut lanes = [Lane::new(0, 2), Lane::new(1, 2)];
+        let clean = peer_message(0, 7);
+        let mut junk = clean.clone();
+        junk[6 + 2 + 8] = 0xff; // the first octet of the address field
+        lanes.iter_mut().for_each(|l| {
+            l.share(&peer_message(0, 1));
+        });
+        for m in [&clean, &junk, &clean] {
+            assert_eq!(lanes[1].share(m), Share::Own);
+            assert!(matches!(lanes[0].share(m), Share::Foreign(_)));
+        }
     }
 
     #[test]

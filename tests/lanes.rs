@@ -123,21 +123,48 @@ fn second_session() -> Vec<u8> {
     bytes
 }
 
+/// Router R2: what a split by peer could get wrong at the edges. Peer 1 sends one message with
+/// junk in the 12 octets before its IPv4 address (the views read only the last 4), and peer 3
+/// a Peer Up too short to decode, the latest time before an untimed Termination.
+fn edge_session() -> Vec<u8> {
+    let mut junk = announce(&peer(1, 101), &["10.1.1.0/24"]);
+    junk[6 + 2 + 8] = 0xff; // first octet of the per-peer address field
+    let mut short_up = peer_up(&peer(3, 300));
+    short_up.truncate(6 + 42 + 10);
+    let len = (short_up.len() as u32).to_be_bytes();
+    short_up[1..5].copy_from_slice(&len);
+    [
+        bmp::initiation(&[(2, b"R2".as_slice())]),
+        announce(&peer(1, 100), &["10.1.0.0/24"]),
+        announce(&peer(2, 150), &["10.2.0.0/24"]),
+        junk,
+        announce(&peer(1, 102), &["10.1.2.0/24"]),
+        announce(&peer(3, 200), &["10.3.0.0/24"]),
+        short_up,
+        bmp::termination(&[]),
+    ]
+    .concat()
+}
+
 #[test]
 fn generated_sessions_give_the_same_report_in_any_number_of_lanes() {
     let dir = TempDir::new("generated");
     let first = dir.write("first.bmp", &first_session());
     let second = dir.write("second.bmp", &second_session());
+    let edge = dir.write("edge.bmp", &edge_session());
     for args in [
         &["peers", "--json"][..],
         &["peers", "--color", "never"],
         &["peers", "--json", "--peer", "192.0.2.2"],
         &["peers", "--json", "--peer", "192.0.2.0/30"],
         &["peers", "--json", "--since", "1970-01-01T00:01:50Z"],
-        &["peers", "--json", "--rib", "adj-rib-in-pre"],
+        &["peers", "--json", "--rib", "in-pre"],
     ] {
-        assert_lanes_agree(args, &[&first]);
-        assert_lanes_agree(args, &[&first, &second]);
+        let (first, second, edge) = (first.as_path(), second.as_path(), edge.as_path());
+        for files in [&[first][..], &[first, second], &[edge]] {
+            let (_, stderr, status) = assert_lanes_agree(args, files);
+            assert_ne!(status, Some(2), "{args:?}: {stderr}");
+        }
     }
 
     // An input that cannot be read, and a capture cut short: reported once, same status.
@@ -188,6 +215,19 @@ fn generated_sessions_give_the_same_report_in_any_number_of_lanes() {
         "1970-01-01T00:01:52.000000Z"
     );
     assert_eq!(row(&one, "192.0.2.3")["routes"], 3);
+
+    // R2: peer 1 is one row with its three routes; the Termination ends peer 2's session at
+    // the short Peer Up's 300 s, which only peer 3's lane decodes.
+    let (stdout, stderr, status) = run(2, &["peers", "--json"], &[&edge]);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(stderr.contains("malformed_message"), "{stderr}");
+    let r2 = rows(&stdout);
+    assert_eq!(r2.len(), 3, "{r2:#?}");
+    assert_eq!(row(&r2, "192.0.2.1")["routes"], 3);
+    assert_eq!(
+        row(&r2, "192.0.2.2")["since"],
+        "1970-01-01T00:05:00.000000Z"
+    );
 
     let (stdout, stderr, status) = run(3, &["peers", "--json"], &[&first, &second]);
     assert_eq!(status, Some(1), "{stderr}");

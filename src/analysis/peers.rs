@@ -128,7 +128,7 @@
 //! ([`Analysis::foreign`]), which keeps every lane's routers alike; [`Peers::absorb`] merges
 //! the lanes' views.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
@@ -145,9 +145,11 @@ use crate::decode::bmp::header::{PeerHeader, RibView};
 use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::stats::StatValue;
 use crate::decode::codes;
+use crate::decode::hex;
 use crate::decode::time::rfc3339_micros;
 use crate::filter::Filter;
 use crate::render::StreamCtx;
+use crate::render::json::time_or_null;
 use crate::render::sanitize::for_terminal;
 use crate::stream::Event;
 
@@ -266,18 +268,22 @@ struct Caps {
 
 impl Caps {
     fn of(sent: &Open<'_>, received: &Open<'_>) -> Self {
-        let mut add_path: Vec<(u16, u8, u8, u8)> = Vec::new();
-        for (afi, safi, _) in sent.add_path_families().chain(received.add_path_families()) {
-            if !add_path.iter().any(|e| (e.0, e.1) == (afi, safi)) {
-                add_path.push((
-                    afi,
-                    safi,
-                    sent.add_path_mode(afi, safi),
-                    received.add_path_mode(afi, safi),
-                ));
+        // The first entry of a family counts, as `Open::add_path_mode` reads it; maps, not
+        // scans: an OPEN may list thousands of families.
+        let mut modes: BTreeMap<(u16, u8), (u8, u8)> = BTreeMap::new();
+        for (afi, safi, mode) in sent.add_path_families() {
+            modes.entry((afi, safi)).or_insert((mode, 0));
+        }
+        let mut received_seen = BTreeSet::new();
+        for (afi, safi, mode) in received.add_path_families() {
+            if received_seen.insert((afi, safi)) {
+                modes.entry((afi, safi)).or_insert((0, 0)).1 = mode;
             }
         }
-        add_path.sort_unstable();
+        let add_path = modes
+            .into_iter()
+            .map(|((afi, safi), (s, r))| (afi, safi, s, r))
+            .collect();
         Caps {
             four_octet_as: sent.four_octet_as().is_some() && received.four_octet_as().is_some(),
             extended_message: sent.extended_message() && received.extended_message(),
@@ -404,7 +410,7 @@ impl LastDown {
             "code": self.code,
             "name": codes::peer_down_reason_name(self.code),
             "text": self.text(),
-            "time": time_json(self.time),
+            "time": time_or_null(self.time),
         });
         if let Some((c, sc, comm)) = &self.notification {
             v["notification"] = crate::render::json::notification_json(*c, *sc, comm.as_deref());
@@ -481,7 +487,8 @@ struct Row {
     withdrawn: u64,
     /// Routes per decode label, indexed by `How::index`.
     decoded: [u64; How::ALL.len()],
-    end_of_rib: Vec<(u16, u8)>,
+    /// In family order (a set: a stream may name any number of families).
+    end_of_rib: BTreeSet<(u16, u8)>,
     last_update: Time,
     /// Route Monitoring was seen for this view.
     monitored: bool,
@@ -563,6 +570,16 @@ impl Mismatch {
         v
     }
 }
+
+/// Every RIB view a row can have: a peer's rows are found by key, not by a scan of every row.
+const RIB_VIEWS: [RibView; 6] = [
+    RibView::AdjRibInPre,
+    RibView::AdjRibInPost,
+    RibView::AdjRibOutPre,
+    RibView::AdjRibOutPost,
+    RibView::LocRib,
+    RibView::Unknown,
+];
 
 /// The view.
 #[derive(Debug)]
@@ -764,11 +781,13 @@ impl Peers {
             .or_default()
     }
 
-    fn peer_rows(&mut self, router: usize, peer: PeerId) -> impl Iterator<Item = &mut Row> {
-        self.rows
-            .iter_mut()
-            .filter(move |(k, _)| k.router == router && k.peer == peer)
-            .map(|(_, r)| r)
+    /// Clears the tables of every view of a peer.
+    fn clear_peer_tables(&mut self, router: usize, peer: PeerId) {
+        for rib in RIB_VIEWS {
+            if let Some(row) = self.rows.get_mut(&RowKey { router, peer, rib }) {
+                row.clear_table();
+            }
+        }
     }
 
     fn route_monitoring(
@@ -795,8 +814,8 @@ impl Peers {
             return;
         };
         if let Some((afi, safi)) = u.end_of_rib() {
-            if filter.family(afi, safi) && !row.end_of_rib.contains(&(afi, safi)) {
-                row.end_of_rib.push((afi, safi));
+            if filter.family(afi, safi) {
+                row.end_of_rib.insert((afi, safi));
             }
         }
         // The set only counts routes: no attribute sets, and nothing is asked back per route,
@@ -934,9 +953,7 @@ impl Peers {
         st.since = t;
         st.last_down = Some(LastDown::of(reason, t));
         self.row(router, p);
-        for row in self.peer_rows(router, PeerId::of(p)) {
-            row.clear_table();
-        }
+        self.clear_peer_tables(router, PeerId::of(p));
     }
 
     fn mismatches(&self, key: &RowKey) -> Vec<Mismatch> {
@@ -944,10 +961,11 @@ impl Peers {
         if self.filter.since.is_some() {
             return out;
         }
-        for (k, row) in &self.rows {
-            if k.router != key.router || k.peer != key.peer {
-                continue;
-            }
+        // The peer's rows of every view: a gauge of one view may be kept on another's row.
+        let rows = RIB_VIEWS
+            .iter()
+            .filter_map(|&rib| self.rows.get(&RowKey { rib, ..*key }));
+        for row in rows {
             for (&(stat_type, family), slot) in &row.stats {
                 let (Some((rib, tracked)), StatVal::Num(gauge)) = (slot.tracked, &slot.value)
                 else {
@@ -984,20 +1002,21 @@ impl Peers {
         v.sort_by(|a, b| {
             (
                 &a.0,
+                // Routers of one name (a sysName used twice) apart, in the order they
+                // appeared: the text report groups consecutive rows by router.
+                a.1.router,
                 a.1.peer.address,
                 a.1.rib,
                 a.1.peer.peer_type,
                 a.1.peer.distinguisher,
-                // Routers of one name (a sysName used twice) in the order they appeared.
-                a.1.router,
             )
                 .cmp(&(
                     &b.0,
+                    b.1.router,
                     b.1.peer.address,
                     b.1.rib,
                     b.1.peer.peer_type,
                     b.1.peer.distinguisher,
-                    b.1.router,
                 ))
         });
         v
@@ -1020,7 +1039,7 @@ impl Peers {
                     "type": t,
                     "name": codes::stat_name(t),
                     "value": match &slot.value { StatVal::Num(n) => Value::from(*n), StatVal::Raw(_) => Value::Null },
-                    "change": slot.change.map_or(Value::Null, |c| Value::from(c as i64)),
+                    "change": slot.change.and_then(|c| i64::try_from(c).ok()).map_or(Value::Null, Value::from),
                 });
                 if let StatVal::Raw(b) = &slot.value {
                     v["raw"] = hex(b).into();
@@ -1062,7 +1081,7 @@ impl Peers {
             "state": peer.map_or("unknown", |p| p.state.name()),
             "state_detail": peer.and_then(|p| p.detail.clone()),
             "last_state": peer.and_then(|p| p.last_state).map(State::name),
-            "since": time_json(peer.and_then(|p| p.since)),
+            "since": time_or_null(peer.and_then(|p| p.since)),
             "flaps": peer.map_or(0, |p| p.flaps),
             "routes": row.table.len(),
             "routes_by_family": by_family,
@@ -1072,16 +1091,12 @@ impl Peers {
             "capabilities": peer.and_then(|p| p.caps.as_ref()).map_or(Value::Null, Caps::json),
             "decoded": row.decoded_labels().map(|(l, n)| (l.to_string(), Value::from(n))).collect::<Map<_, _>>(),
             "end_of_rib": row.end_of_rib.iter().map(|&(a, s)| codes::family_name(a, s)).collect::<Vec<_>>(),
-            "last_update": time_json(row.last_update),
+            "last_update": time_or_null(row.last_update),
             "stats": stats,
-            "stats_time": time_json(row.stats_time),
+            "stats_time": time_or_null(row.stats_time),
             "gauge_mismatch": gauge_mismatch,
         })
     }
-}
-
-fn time_json(t: Time) -> Value {
-    t.map_or(Value::Null, |(s, us)| rfc3339_micros(s, us).into())
 }
 
 /// `YYYY-MM-DD` and `HH:MM:SS` (UTC) on two lines, for the table.
@@ -1095,14 +1110,18 @@ fn time_text(t: Time) -> String {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 impl Analysis for Peers {
     fn event(&mut self, ctx: &StreamCtx<'_>, ev: &Event<'_>) {
-        let Event::Message(d) = ev else {
-            return;
+        let d = match ev {
+            Event::Message(d) => d,
+            // A per-peer message that does not decode still says when the router sent it,
+            // as another lane's message does (`foreign`).
+            Event::Finding(f) => {
+                if let Some(p) = &f.peer {
+                    self.foreign(ctx, p);
+                }
+                return;
+            }
         };
         let router = self.router_of(ctx);
         let t = event_time(ctx, ev).or(self.routers[router].last_time);

@@ -140,6 +140,8 @@ use crate::decode::codes;
 use crate::decode::time::rfc3339_micros;
 use crate::filter::Filter;
 use crate::finding::{Kind, Severity};
+use crate::hash::FastBuild;
+use crate::render::json::time_or_null;
 use crate::render::sanitize::for_terminal;
 use crate::render::{StreamCtx, json as rjson};
 use crate::session::PeerKey;
@@ -257,7 +259,7 @@ struct Stored {
 #[derive(Debug, Default)]
 struct ViewState {
     up_at: Option<u64>,
-    eor_seen: Vec<(u16, u8)>,
+    eor_seen: HashSet<(u16, u8), FastBuild>,
 }
 
 #[derive(Debug, Default)]
@@ -486,7 +488,7 @@ impl Timeline {
             if let (Some(since), Some(t)) = (summary.down_since, t) {
                 let d = t.saturating_sub(since);
                 down_for = Some(d);
-                summary.down_total += d;
+                summary.down_total = summary.down_total.saturating_add(d);
             }
         }
         summary.state = PeerState::Up;
@@ -595,7 +597,7 @@ impl Timeline {
         let view = st.views.entry((key, p.rib())).or_default();
         let initial = !view.eor_seen.contains(&(afi, safi));
         if initial {
-            view.eor_seen.push((afi, safi));
+            view.eor_seen.insert((afi, safi));
         }
         let dump = if initial {
             let from = match view.up_at.or(any_up) {
@@ -629,7 +631,9 @@ impl Timeline {
             return;
         }
         let router_time = (p.ts_sec as u64, p.ts_usec);
-        let skew = micros(router_time) as i64 - micros(observed) as i64;
+        // In i128: capture times may be as large as a pcapng clock allows.
+        let skew = (i128::from(micros(router_time)) - i128::from(micros(observed)))
+            .clamp(i64::MIN.into(), i64::MAX.into()) as i64;
         let limit = (CLOCK_SKEW_LIMIT_SECS * 1_000_000) as i64;
         let behind_counts = matches!(msg.body, Body::PeerDown(_) | Body::StatisticsReport(_));
         if !(skew > limit || (skew < -limit && behind_counts)) {
@@ -718,7 +722,7 @@ impl Timeline {
 
     fn event_json(&self, e: &Stored) -> Value {
         let mut o = Map::new();
-        o.insert("time".into(), time_json(e.time));
+        o.insert("time".into(), time_or_null(e.time));
         o.insert("router".into(), self.router_name(e.stream).into());
         o.insert("stream".into(), self.streams[e.stream].name.clone().into());
         if let Some(p) = &e.peer {
@@ -866,8 +870,8 @@ impl Timeline {
                 o.insert("severity".into(), Severity::Warning.name().into());
                 o.insert("kind".into(), "clock_skew".into());
                 o.insert("detail".into(), skew_detail(*skew_micros).into());
-                o.insert("router_time".into(), time_json(Some(*router_time)));
-                o.insert("observed_time".into(), time_json(Some(*observed)));
+                o.insert("router_time".into(), time_or_null(Some(*router_time)));
+                o.insert("observed_time".into(), time_or_null(Some(*observed)));
                 o.insert(
                     "skew_seconds".into(),
                     (*skew_micros as f64 / 1_000_000.0).into(),
@@ -1076,25 +1080,28 @@ fn reason_words(code: u8) -> &'static str {
 
 /// Capability names and families advertised in both OPENs.
 fn negotiated(sent: &Open<'_>, recv: &Open<'_>) -> (Vec<&'static str>, Vec<String>) {
+    // Sets of what was sent, built once: an extended OPEN may carry thousands of capabilities.
+    let mut sent_codes = [false; 256];
+    let mut sent_families = HashSet::<(u16, u8), FastBuild>::default();
+    for s in &sent.capabilities {
+        sent_codes[usize::from(s.code())] = true;
+        if let Capability::Multiprotocol { afi, safi } = s {
+            sent_families.insert((*afi, *safi));
+        }
+    }
     let mut caps: Vec<&'static str> = Vec::new();
     let mut fams = Vec::new();
+    let (mut caps_done, mut fams_done) = ([false; 256], HashSet::<(u16, u8), FastBuild>::default());
     for c in &recv.capabilities {
         if let Capability::Multiprotocol { afi, safi } = c {
-            let both = sent.capabilities.iter().any(
-                |s| matches!(s, Capability::Multiprotocol { afi: a, safi: f } if a == afi && f == safi),
-            );
-            if both {
-                let name = codes::family_name(*afi, *safi);
-                if !fams.contains(&name) {
-                    fams.push(name);
-                }
+            if sent_families.contains(&(*afi, *safi)) && fams_done.insert((*afi, *safi)) {
+                fams.push(codes::family_name(*afi, *safi));
             }
         }
-        if sent.capabilities.iter().any(|s| s.code() == c.code()) {
-            let name = codes::capability_name(c.code());
-            if !caps.contains(&name) {
-                caps.push(name);
-            }
+        let code = usize::from(c.code());
+        if sent_codes[code] && !caps_done[code] {
+            caps_done[code] = true;
+            caps.push(codes::capability_name(c.code()));
         }
     }
     (caps, fams)
@@ -1117,10 +1124,6 @@ fn texts(tlvs: &[InfoTlv<'_>]) -> Vec<String> {
 
 fn termination_reason(code: u16) -> Value {
     json!({"code": code, "name": codes::termination_reason_name(code)})
-}
-
-fn time_json(t: Option<(u64, u32)>) -> Value {
-    t.map_or(Value::Null, |(s, us)| rfc3339_micros(s, us).into())
 }
 
 /// Microseconds as a JSON number of seconds.

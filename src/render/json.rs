@@ -19,7 +19,8 @@ use crate::decode::time::rfc3339_micros;
 use crate::finding::Finding;
 use crate::stream::Decoded;
 
-fn time_or_null(t: Option<(u64, u32)>) -> Value {
+/// A time as RFC 3339 text with microseconds, or `null`.
+pub(crate) fn time_or_null(t: Option<(u64, u32)>) -> Value {
     t.map_or(Value::Null, |(s, us)| rfc3339_micros(s, us).into())
 }
 
