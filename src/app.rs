@@ -595,7 +595,7 @@ fn read_inputs_in_lanes<V: View + Send>(
 }
 
 /// Batches between the decoding thread and the sink's: enough to ride out uneven messages,
-/// few enough to keep memory bounded (a batch is about 1 MiB).
+/// few enough to keep memory bounded (a batch is sent at about 256 KiB of octets).
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Decodes every input into `sink`; returns whether an input could not be read, and the first
@@ -694,7 +694,9 @@ fn feed<W: Write>(
     let mut name = String::new();
     let mut router = RouterInfo::default();
     for mut batch in rx {
-        let Batch { bytes, items, ids } = &mut batch;
+        let Batch {
+            bytes, items, ids, ..
+        } = &mut batch;
         for item in items.drain(..) {
             if write_err.is_some() {
                 break;
@@ -869,10 +871,7 @@ impl Sink for HandoffSink {
         self.context(ctx);
         match ev {
             Event::Message(d) => self.batch.message(ctx.observed, d, self.route_ids),
-            Event::Finding(f) => self.batch.items.push(Item::Finding {
-                observed: ctx.observed,
-                finding: f.clone(),
-            }),
+            Event::Finding(f) => self.batch.finding(ctx.observed, f),
         }
         self.send_if_full()
     }

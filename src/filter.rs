@@ -84,9 +84,12 @@ pub fn parse_time(s: &str) -> Result<u64, String> {
     }
     let offset = match rest {
         "Z" | "z" | "" => 0,
-        o if o.len() == 6 && matches!(&o[..1], "+" | "-") && &o[3..4] == ":" => {
-            let oh: i64 = o[1..3].parse().map_err(|_| bad())?;
-            let om: i64 = o[4..6].parse().map_err(|_| bad())?;
+        o if o.len() == 6 && matches!(o.as_bytes()[0], b'+' | b'-') && o.as_bytes()[3] == b':' => {
+            // By `get`: the other octets need not fall on character boundaries.
+            let part = |r: std::ops::Range<usize>| o.get(r).and_then(|x| x.parse::<i64>().ok());
+            let (Some(oh), Some(om)) = (part(1..3), part(4..6)) else {
+                return Err(bad());
+            };
             let v = oh * 3600 + om * 60;
             if o.starts_with('-') { -v } else { v }
         }
@@ -249,6 +252,10 @@ mod tests {
         );
         assert!(parse_time("yesterday").is_err());
         assert!(parse_time("2014-13-30T04:29:31Z").is_err());
+        // Offsets that are not ASCII where the digits should be: an error, not a panic.
+        assert!(parse_time("2024-06-11T14:00:00+é:00").is_err());
+        assert!(parse_time("2024-06-11T14:00:00éabcd").is_err());
+        assert!(parse_time("2024-06-11T14:00:00+0é:0").is_err());
     }
 
     #[test]

@@ -164,6 +164,9 @@ pub struct Batch {
     /// Route identities of the messages' UPDATEs, back to back: computed here, on the decoding
     /// side, which has the lighter share of the work.
     pub ids: Vec<RouteId>,
+    /// Octets the findings carry (a malformed message's own octets, up to the message cap):
+    /// they count towards [`Batch::BYTES`] too.
+    pub finding_bytes: usize,
 }
 
 impl Batch {
@@ -174,7 +177,16 @@ impl Batch {
 
     /// Whether it is due to be sent.
     pub fn full(&self) -> bool {
-        self.bytes.len() >= Self::BYTES || self.items.len() >= Self::ITEMS
+        self.bytes.len() + self.finding_bytes >= Self::BYTES || self.items.len() >= Self::ITEMS
+    }
+
+    /// Adds a finding.
+    pub fn finding(&mut self, observed: Option<(u64, u32)>, f: &Finding) {
+        self.finding_bytes += f.raw.as_ref().map_or(0, Vec::len);
+        self.items.push(Item::Finding {
+            observed,
+            finding: f.clone(),
+        });
     }
 
     /// Adds a message, with its routes' identities when `route_ids` (for a sink that counts
@@ -201,5 +213,28 @@ impl Batch {
         self.bytes.clear();
         self.items.clear();
         self.ids.clear();
+        self.finding_bytes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Kind;
+
+    #[test]
+    fn the_octets_findings_carry_fill_a_batch() {
+        let mut batch = Batch::default();
+        let big = vec![0u8; Batch::BYTES / 2];
+        let f = Finding::new(Kind::MalformedMessage, 0, Some(0), "does not decode".into());
+        batch.finding(None, &f.clone().with_raw(&big));
+        assert!(!batch.full());
+        batch.finding(None, &f.with_raw(&big));
+        assert!(
+            batch.full(),
+            "two findings of half a batch's octets each fill it"
+        );
+        batch.clear();
+        assert!(!batch.full());
     }
 }

@@ -555,6 +555,68 @@ fn default_interval_follows_the_span() {
     assert_eq!(totals(&v["peers"][0]["steady"]), [12, 45, 4, 2, 51]);
 }
 
+/// A withdrawal counts for the origin of the path it withdraws: none for an empty AS_PATH, even
+/// when an earlier steady-state announcement of the route had one.
+#[test]
+fn withdrawal_of_an_empty_path_counts_for_no_origin() {
+    let p = peer_a();
+    let via_64500 = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
+    let local = [
+        bgp::origin(0),
+        bgp::as_path(&[], true),
+        bgp::next_hop([192, 0, 2, 1]),
+    ]
+    .concat();
+    let mut s = Stream::new("r1");
+    s.peer_up(&p, 0)
+        .eor(&p, 0)
+        .announce(&p, 10, &via_64500, &p24(0, 0..1))
+        .peer_down(&p, 20)
+        .peer_up(&p, 21)
+        .announce(&p, 21, &local, &p24(0, 0..1))
+        .eor(&p, 22)
+        .withdraw(&p, 30, &p24(0, 0..1));
+    let f = s.write("empty-path.bmp");
+    let v = churn_json(&[], &[&f]);
+    let origins = v["top_origin_as"].as_array().expect("top_origin_as");
+    assert_eq!(
+        origins
+            .iter()
+            .map(|o| (o["asn"].as_u64(), o["changes"].as_u64()))
+            .collect::<Vec<_>>(),
+        [(Some(64_500), Some(1))],
+        "{v:#}"
+    );
+}
+
+/// Router clocks decide the span: two updates 2 000 000 000 s apart with `--interval 1ms` are
+/// two trillion buckets, which the text view must not lay out one by one.
+#[test]
+fn far_apart_timestamps_with_a_fine_interval() {
+    let p = peer_a();
+    let p1 = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
+    let mut s = Stream::new("r1");
+    s.peer_up(&p, 0)
+        .eor(&p, 0)
+        .announce(&p, 1, &p1, &p24(0, 0..1))
+        .announce(&p, 2_000_000_000, &p1, &p24(0, 1..2));
+    let f = s.write("far.bmp");
+    let out = support::bmpctl()
+        .env("COLUMNS", "100")
+        .args(["churn", "--interval", "1ms"])
+        .arg(&f)
+        .output()
+        .expect("run bmpctl");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("buckets of 1ms"), "{text}");
+    assert!(text.contains('█'), "{text}");
+}
+
 #[test]
 fn text_snapshot() {
     let f = known_churn().write("text.bmp");

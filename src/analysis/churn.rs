@@ -436,8 +436,6 @@ struct Hot {
     communities: u32,
     med: u32,
     other: u32,
-    /// Origin AS of its last steady-state announcement (0: unknown).
-    origin: u32,
     afi: u16,
     safi: u8,
     /// Time it was last touched, microseconds (or `UNTIMED`).
@@ -938,7 +936,6 @@ fn steady_route(
             communities: 0,
             med: 0,
             other: 0,
-            origin: 0,
             afi: r.afi,
             safi: r.safi,
             last: t,
@@ -966,16 +963,13 @@ fn steady_route(
             } else {
                 h.announced += 1;
             }
-            let o = *origin.get_or_insert_with(|| origin_as(u, plan));
-            h.origin = o.unwrap_or(0);
-            o
+            *origin.get_or_insert_with(|| origin_as(u, plan))
         }
         Change::Withdrawn(old) => {
             h.withdrawn += 1;
-            // The origin of the path withdrawn, even when it was announced in the dump.
-            (old.origin_as != 0)
-                .then_some(old.origin_as)
-                .or((h.origin != 0).then_some(h.origin))
+            // The origin of the path withdrawn, even when it was announced in the dump; none
+            // for an empty AS_PATH.
+            (old.origin_as != 0).then_some(old.origin_as)
         }
         Change::Duplicate | Change::WithdrawnUnknown => return,
     };
@@ -993,10 +987,8 @@ fn prune(hot: &mut KeyMap<Hot>) {
     let mut counts: Vec<u32> = hot.values().map(|h| h.changes).collect();
     let mid = counts.len() / 2;
     let (_, &mut median, _) = counts.select_nth_unstable(mid);
+    // At most half stay: those above the median.
     hot.retain(|_, h| h.changes > median);
-    if hot.len() >= HOT_CAP {
-        hot.clear();
-    }
 }
 
 /// The route as text: the prefix (with RD) and `#path-id`.
@@ -1135,17 +1127,20 @@ fn changed_text(h: &Hot) -> String {
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/// Steady churn per bucket over the whole span, `·` for none, at most `max` characters (each
-/// the busiest of its buckets).
-fn sparkline(values: &[u64], max: usize) -> String {
-    if values.is_empty() {
+/// Steady churn per bucket over a span of `len` buckets, given as (bucket from the first,
+/// churn) for the buckets that have any: `·` for none, at most `max` characters (each the
+/// busiest of its buckets). Sized by `max`, not by the span, which router clocks decide.
+fn sparkline(len: u64, values: &[(u64, u64)], max: usize) -> String {
+    if len == 0 {
         return "-".into();
     }
-    let group = values.len().div_ceil(max.max(1));
-    let cols: Vec<u64> = values
-        .chunks(group)
-        .map(|c| c.iter().copied().max().unwrap_or(0))
-        .collect();
+    let group = len.div_ceil(max.max(1) as u64);
+    let mut cols = vec![0u64; len.div_ceil(group) as usize];
+    for &(i, v) in values {
+        if let Some(c) = cols.get_mut((i / group) as usize) {
+            *c = (*c).max(v);
+        }
+    }
     let top = cols.iter().copied().max().unwrap_or(0);
     cols.iter()
         .map(|&v| {
@@ -1289,21 +1284,20 @@ impl View for Churn {
             None => out.push_str("Route churn (no timestamps: one bucket)\n"),
         }
         let mut cells: Vec<[String; 6]> = Vec::new();
-        let mut series: Vec<Vec<u64>> = Vec::new();
+        let mut series: Vec<(u64, Vec<(u64, u64)>)> = Vec::new();
         for row in &rows {
             let buckets = self.buckets(row);
-            let values: Vec<u64> = match span {
+            let values = match span {
                 Some((a, b)) => {
                     let (first, last) = (a / step, b / step);
-                    let mut v = vec![0; (last - first + 1) as usize];
-                    for (i, bk, _, _) in &buckets {
-                        if *i != UNTIMED && (first..=last).contains(i) {
-                            v[(i - first) as usize] += bk.churn();
-                        }
-                    }
-                    v
+                    let v = buckets
+                        .iter()
+                        .filter(|(i, ..)| *i != UNTIMED && (first..=last).contains(i))
+                        .map(|(i, bk, _, _)| (i - first, bk.churn()))
+                        .collect();
+                    (last - first + 1, v)
                 }
-                None => Vec::new(),
+                None => (0, Vec::new()),
             };
             series.push(values);
             let spikes: Vec<String> = buckets
@@ -1368,9 +1362,9 @@ impl View for Churn {
         let mut head = header.to_vec();
         head.push("Churn");
         let mut t = table(width, &head);
-        for (c, values) in cells.into_iter().zip(&series) {
+        for (c, (len, values)) in cells.into_iter().zip(&series) {
             let mut r: Vec<String> = c.into();
-            r.push(sparkline(values, spark_max));
+            r.push(sparkline(*len, values, spark_max));
             t.add_row(r);
         }
         if let Some(col) = t.column_mut(6) {
@@ -1437,8 +1431,13 @@ mod tests {
 
     #[test]
     fn sparklines() {
-        assert_eq!(sparkline(&[0, 1, 8, 4], 10), "·▁█▄");
-        assert_eq!(sparkline(&[0, 0, 8, 0, 1, 1], 3), "·█▁");
+        assert_eq!(sparkline(4, &[(1, 1), (2, 8), (3, 4)], 10), "·▁█▄");
+        assert_eq!(sparkline(6, &[(2, 8), (4, 1), (5, 1)], 3), "·█▁");
+        // A span of four billion buckets (router clocks far apart) still gives `max`
+        // characters, without a slot per bucket.
+        let wide = sparkline(4_000_000_000, &[(0, 1), (3_999_999_999, 2)], 10);
+        assert_eq!(wide.chars().count(), 10);
+        assert!(wide.starts_with('▄') && wide.ends_with('█'), "{wide}");
     }
 
     #[test]

@@ -36,10 +36,12 @@ fn significant(p: &nlri::Prefix) -> &[u8] {
 /// `hi` and `lo` are the address's top and bottom 8 octets, big-endian.
 #[inline]
 fn prefix_key(afi: u16, safi: u8, len: u8, (hi, lo): (u64, u64), path_id: Option<u32>) -> u64 {
-    let meta = ((afi as u64) << 48)
+    // Every field in its own bits: the path-ID flag in bit 63 (prefix AFIs are 1 and 2), the
+    // length (up to 128) in bits 32-39.
+    let meta = (u64::from(path_id.is_some()) << 63)
+        | ((afi as u64 & 0x7fff) << 48)
         | ((safi as u64) << 40)
         | ((len as u64) << 32)
-        | (u64::from(path_id.is_some()) << 39)
         | path_id.unwrap_or(0) as u64;
     // Each word through its own odd multiplier (a bijection), then one avalanche over the
     // three: two routes collide only where the mixed words happen to cancel.
@@ -80,7 +82,7 @@ pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut
             // The address as `route_key` reads it (octets from the top, zeros after), folded
             // without a variable-length copy; an IPv4 address is all in `hi`.
             let (mut hi, mut lo) = (0u64, 0u64);
-            for (k, &b) in body.iter().enumerate() {
+            for (k, &b) in body.iter().enumerate().take(16) {
                 if k < 8 {
                     hi |= u64::from(b) << (56 - 8 * k);
                 } else {
@@ -265,6 +267,25 @@ mod tests {
         assert_ne!(a, key(&[24, 10, 0, 1], false));
         assert_ne!(a, key(&[23, 10, 0, 0], false));
         assert_ne!(a, key(&[0, 0, 0, 0, 24, 10, 0, 0], true));
+        // A /128 without path ID and a /0 with path ID 0 (the length's top bit and the
+        // path-ID flag once shared a bit).
+        let full = Nlri {
+            path_id: None,
+            kind: NlriKind::Prefix(nlri::Prefix {
+                len: 128,
+                addr: [0; 16],
+                v6: true,
+            }),
+        };
+        let default_with_id = Nlri {
+            path_id: Some(0),
+            kind: NlriKind::Prefix(nlri::Prefix {
+                len: 0,
+                addr: [0; 16],
+                v6: true,
+            }),
+        };
+        assert_ne!(route_key(2, 1, &full), route_key(2, 1, &default_with_id));
         assert_ne!(
             key(&[0, 0, 0, 1, 24, 10, 0, 0], true),
             key(&[0, 0, 0, 2, 24, 10, 0, 0], true)
