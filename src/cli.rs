@@ -340,7 +340,7 @@ pub struct ListenArgs {
 
     /// Most sessions at once; routers beyond it are refused (connection closed, message on
     /// stderr).
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = max_sessions)]
     pub max_sessions: usize,
 
     /// Accept connections only from these addresses or prefixes (repeatable; by default
@@ -401,5 +401,13 @@ fn parse_speed(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+/// `--max-sessions`: 1 to 1 000 000 (each session holds a socket and a decoder).
+fn max_sessions(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n @ 1..=1_000_000) => Ok(n),
+        _ => Err(format!("'{s}' is not a session count from 1 to 1000000")),
     }
 }

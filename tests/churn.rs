@@ -415,6 +415,19 @@ fn dump_without_end_of_rib_ends_by_the_quiet_rule() {
     assert_eq!(peer["initial_complete"], "rule");
     assert_eq!(totals(&peer["initial"]), [410, 0, 0, 0, 410]);
     assert_eq!(totals(&peer["steady"]), [5, 0, 0, 0, 5]);
+
+    // A busy window followed by an empty one ends the dump too: 250 new routes in window 0,
+    // nothing in window 1, so the announcement at T+2.1 (window 2) is steady.
+    let mut s = Stream::new("r1");
+    s.peer_up(&p, 0)
+        .announce_us(&p, 0, 0, &a, &p24(0, 0..250))
+        .announce_us(&p, 2, 100_000, &a, &p24(1, 0..5));
+    let f = s.write("no-eor-pause.bmp");
+    let v = churn_json(&["--interval", "10s"], &[&f]);
+    let peer = &v["peers"][0];
+    assert_eq!(peer["initial_complete"], "rule");
+    assert_eq!(totals(&peer["initial"]), [250, 0, 0, 0, 250]);
+    assert_eq!(totals(&peer["steady"]), [5, 0, 0, 0, 5]);
 }
 
 /// Routers that stamp whole seconds (GoBGP) can put a short dump in two seconds: the first

@@ -692,6 +692,20 @@ fn broken_pipe_exits_quietly() {
 // Help
 // ---------------------------------------------------------------------------------------------
 
+/// `--max-sessions` out of range is a usage error, not a station that refuses everyone (0) or
+/// a panic (above what a semaphore holds).
+#[test]
+fn max_sessions_out_of_range_is_a_usage_error() {
+    for n in ["0", "1000001", "99999999999999999999"] {
+        let out = bmpctl()
+            .args(["listen", "127.0.0.1:0", "--max-sessions", n])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{n}");
+        assert!(stderr_text(&out).contains("session count"), "{n}");
+    }
+}
+
 #[test]
 fn help_has_examples() {
     for args in [&["--help"][..], &["decode", "--help"], &["help", "decode"]] {

@@ -58,8 +58,9 @@ fn check_file(path: &Path) -> (u64, u64, Vec<String>) {
             text::message(&ctx, &d, true)
         );
         rendered.push(json::message(&ctx, &d).to_string());
+        // The identities shipped with the batch must be those of the rebuilt UPDATE and plan.
         let mut want: Vec<RouteId> = Vec::new();
-        if let Some((u, p)) = &d.update {
+        if let Some((u, p)) = &back.update {
             for_each_route_id(u, p, |r| want.push(r));
             let want_ids = (!want.is_empty()).then_some(&want[..]);
             assert_eq!(back.route_ids, want_ids, "{name} @{}", d.offset);

@@ -697,6 +697,20 @@ fn adj_rib_in_gauge_compares_with_pre_policy_only() {
         "{rows:?}"
     );
 
+    // The same with a gauge of 3: still no comparison, since no pre-policy route was seen
+    // (the untouched pre-policy view tracks 0, which a comparison would flag).
+    let post_gauge_3 = [
+        peer_up(&peer, None),
+        announce_v4(&post, None, &["10.9.0.0/24", "10.9.1.0/24"]),
+        gauge(3),
+    ]
+    .concat();
+    let rows = peers_json(&[&tmp.write("post3.bmp", &post_gauge_3)]);
+    assert!(
+        rows.iter().all(|r| r["gauge_mismatch"].is_null()),
+        "{rows:?}"
+    );
+
     // Pre-policy routes, gauge 5 for 2 tracked routes: a mismatch on the pre-policy row.
     let with_pre = [
         peer_up(&peer, None),

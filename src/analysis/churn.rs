@@ -32,7 +32,7 @@
 //! Routers that send no End-of-RIB are covered by the **quiet rule**: counting 1-second windows
 //! from the dump's first route, the dump ends (for every family still without End-of-RIB) at the
 //! first window that holds fewer than 100 new routes of those families, or that is followed by
-//! a silent window (a pause over a second). The route event that finds this is steady. One
+//! a window without any route event. The route event that finds this is steady. One
 //! exception, for routers that stamp whole seconds (GoBGP): a short dump that crosses a second
 //! puts a few routes in the first window and the rest in the next, so when the event that ends
 //! a quiet *first* window only announces routes the table does not hold yet, the dump goes on

@@ -73,18 +73,29 @@ impl Pacer {
             None => self.last = Some(t),
             Some(last) if t > last => {
                 let jump = t - last;
-                self.virt += self.cap.map_or(jump, |c| jump.min(c));
+                self.virt = self
+                    .virt
+                    .saturating_add(self.cap.map_or(jump, |c| jump.min(c)));
                 self.last = Some(t);
             }
             Some(_) => {}
         }
-        start + self.virt.div_f64(self.speed)
+        // Recorded times are input: a far jump or a tiny speed waits long, but never past
+        // what an `Instant` can hold.
+        let wait = Duration::try_from_secs_f64(self.virt.as_secs_f64() / self.speed)
+            .unwrap_or(Duration::MAX);
+        start
+            .checked_add(wait)
+            .unwrap_or_else(|| start + FAR_FUTURE)
     }
 }
 
 fn as_duration(t: Timestamp) -> Duration {
-    Duration::new(t.secs, t.nanos)
+    Duration::from_secs(t.secs).saturating_add(Duration::from_nanos(u64::from(t.nanos)))
 }
+
+/// The latest a replay waits for: a year (the recording's clock jumped, or `--speed` is tiny).
+const FAR_FUTURE: Duration = Duration::from_secs(365 * 86_400);
 
 /// Finds message boundaries and per-peer timestamps in a byte stream without buffering it.
 struct Walker {
@@ -374,6 +385,21 @@ async fn writer(
 mod tests {
     use super::*;
     use crate::builder::bmp;
+
+    #[test]
+    fn far_recorded_times_wait_long_but_do_not_panic() {
+        let mut p = Pacer::new(1e-15, None);
+        let start = p.due(Duration::ZERO);
+        let far = p.due(Duration::from_secs(u64::MAX));
+        assert!(far > start && far <= start + FAR_FUTURE);
+        assert_eq!(
+            as_duration(Timestamp {
+                secs: u64::MAX,
+                nanos: 999_999_999
+            }),
+            Duration::MAX
+        );
+    }
 
     #[test]
     fn walker_counts_and_finds_timestamps_across_chunks() {
