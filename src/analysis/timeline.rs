@@ -289,7 +289,8 @@ struct StreamState {
     start_event: Option<usize>,
     replaced: bool,
     ended: bool,
-    views: HashMap<(PeerKey, RibView), ViewState>,
+    /// Per peer, its RIB views: a peer's views are found without a scan of every peer's.
+    views: HashMap<PeerKey, BTreeMap<RibView, ViewState>>,
     findings: HashMap<Kind, u32>,
     suppressed: BTreeMap<Kind, Suppressed>,
 }
@@ -471,15 +472,15 @@ impl Timeline {
         let t = time.map(micros);
         let key = PeerKey::from(p);
         let rib = p.rib();
-        let views = &mut self.streams[s].views;
-        views.entry((key, rib)).or_default();
-        for ((k, r), v) in views.iter_mut() {
+        let views = self.streams[s].views.entry(key).or_default();
+        views.entry(rib).or_default();
+        for (r, v) in views.iter_mut() {
             // This view starts over; so do the peer's views that had no Peer Up of their own.
-            if *k == key && (*r == rib || v.up_at.is_none()) {
+            if *r == rib || v.up_at.is_none() {
                 v.eor_seen.clear();
             }
         }
-        if let Some(v) = views.get_mut(&(key, rib)) {
+        if let Some(v) = views.get_mut(&rib) {
             v.up_at = t;
         }
         let summary = self.peer_summary(ctx, p);
@@ -540,7 +541,7 @@ impl Timeline {
         reason: &Reason<'_>,
     ) {
         let key = PeerKey::from(p);
-        self.streams[s].views.retain(|(k, _), _| *k != key);
+        self.streams[s].views.remove(&key);
         let seen_from_start = self.streams[s].initiated;
         let summary = self.peer_summary(ctx, p);
         if summary.state != PeerState::Down {
@@ -588,13 +589,9 @@ impl Timeline {
         let (initiated, start) = (st.initiated, st.start);
         let key = PeerKey::from(p);
         // A router may send one Peer Up for several views: use the latest of the peer's.
-        let any_up = st
-            .views
-            .iter()
-            .filter(|((k, _), _)| *k == key)
-            .filter_map(|(_, v)| v.up_at)
-            .max();
-        let view = st.views.entry((key, p.rib())).or_default();
+        let views = st.views.entry(key).or_default();
+        let any_up = views.values().filter_map(|v| v.up_at).max();
+        let view = views.entry(p.rib()).or_default();
         let initial = !view.eor_seen.contains(&(afi, safi));
         if initial {
             view.eor_seen.insert((afi, safi));
