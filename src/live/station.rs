@@ -243,6 +243,22 @@ fn show(d: Duration) -> String {
     }
 }
 
+/// TCP keepalive on a session: idle this long, then probes this far apart, this many. The
+/// station never sends, so without it a router that vanishes without FIN or RST (a reboot, a
+/// cut link) would hold its session, its `--max-sessions` slot and `connect`'s redial forever;
+/// with it the session ends as reset after about 90 s.
+const KEEPALIVE: (Duration, Duration, u32) = (Duration::from_secs(60), Duration::from_secs(10), 3);
+
+/// Turns TCP keepalive on (best effort: a system that refuses it keeps the session as it is).
+fn keep_alive(stream: &TcpStream) {
+    let (idle, interval, probes) = KEEPALIVE;
+    let ka = socket2::TcpKeepalive::new()
+        .with_time(idle)
+        .with_interval(interval)
+        .with_retries(probes);
+    let _ = socket2::SockRef::from(stream).set_tcp_keepalive(&ka);
+}
+
 /// One BMP session: reads the connection until it ends, the consumer cuts it off, or the run
 /// stops. Holds a buffer only while bytes are there to read.
 async fn session(
@@ -251,6 +267,7 @@ async fn session(
     shared: Arc<Shared>,
     _permit: Option<OwnedSemaphorePermit>,
 ) {
+    keep_alive(&stream);
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
     let start = now();
     let mut file = match &shared.write {
@@ -368,6 +385,19 @@ pub(crate) fn file_stem(peer: SocketAddr, start: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn sessions_have_tcp_keepalive() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (client, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
+        let (stream, _) = accepted.unwrap();
+        keep_alive(&stream);
+        let sock = socket2::SockRef::from(&stream);
+        assert!(sock.keepalive().unwrap());
+        assert_eq!(sock.tcp_keepalive_time().unwrap(), KEEPALIVE.0);
+        drop(client);
+    }
 
     #[test]
     fn file_names() {
