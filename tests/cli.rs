@@ -692,6 +692,65 @@ fn broken_pipe_exits_quietly() {
 // Help
 // ---------------------------------------------------------------------------------------------
 
+/// The shared filters select what `decode` shows and what the summary line and the exit status
+/// count: `--rib` and `--peer` drop messages without a per-peer header (and findings without
+/// a peer), `--router` matches the sysName, `--until` keeps messages without a time.
+#[test]
+fn filters_select_messages_and_what_counts() {
+    let dir = TempDir::new("filters");
+    let post = peer().with_flags(0x40).with_time(1_700_000_100, 0);
+    let dump = [
+        initiation("pe1"),
+        peer_up(),
+        route_monitoring(),
+        bmp::route_monitoring(&post, &update(&["10.0.2.0/24"], &[])),
+        termination(),
+    ]
+    .concat();
+    let file = dir.write("filters.bmp", &dump);
+    let garbage = dir.write("garbage.bmp", &garbage_dump());
+    let run = |args: &[&str], f: &Path| {
+        let out = bmpctl()
+            .args(["decode", "--json"])
+            .args(args)
+            .arg(f)
+            .output()
+            .unwrap();
+        let types: Vec<String> = json_lines(&stdout_text(&out))
+            .iter()
+            .map(|v| v["type"].as_str().unwrap_or("?").to_string())
+            .collect();
+        (types, stderr_text(&out), out.status.code())
+    };
+    let all = [
+        "initiation",
+        "peer_up",
+        "route_monitoring",
+        "route_monitoring",
+        "termination",
+    ];
+    assert_eq!(run(&[], &file).0, all);
+    assert_eq!(run(&["--router", "pe1"], &file).0, all);
+    let (types, stderr, _) = run(&["--router", "pe2"], &file);
+    assert!(types.is_empty(), "{types:?}");
+    assert!(stderr.contains("0 messages decoded"), "{stderr}");
+    assert_eq!(run(&["--rib", "in-post"], &file).0, ["route_monitoring"]);
+    assert_eq!(
+        run(&["--until", "2023-11-14T22:13:21Z"], &file).0,
+        ["initiation", "peer_up", "route_monitoring", "termination"]
+    );
+    assert_eq!(
+        run(&["--peer", "192.0.2.1"], &file).0,
+        ["peer_up", "route_monitoring", "route_monitoring"]
+    );
+    // The garbage finding has no peer: with --rib it is not counted, and the run is clean.
+    let (_, stderr, status) = run(&[], &garbage);
+    assert_eq!(status, Some(1), "{stderr}");
+    let (_, stderr, status) = run(&["--rib", "in-pre"], &garbage);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stderr.contains("no findings"), "{stderr}");
+}
+
 /// `--max-sessions` out of range is a usage error, not a station that refuses everyone (0) or
 /// a panic (above what a semaphore holds).
 #[test]
