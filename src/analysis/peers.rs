@@ -228,6 +228,9 @@ struct Router {
     /// Its current session began with an Initiation: the stream was seen from its start, so
     /// a peer without a Peer Up in it was not up.
     initiated: bool,
+    /// Every peer of the router is down or its session ended, and none changed since: a
+    /// repeated session end has nothing to do (a stream may repeat Terminations).
+    ended: bool,
 }
 
 impl Router {
@@ -643,6 +646,7 @@ impl Peers {
                     merged_into: None,
                     last_time: time,
                     initiated: false,
+                    ended: false,
                 });
                 self.routers.len() - 1
             }
@@ -670,6 +674,7 @@ impl Peers {
     /// The router starts a new BMP session: it re-sends its tables.
     fn new_session(&mut self, router: usize, time: Time) {
         self.routers[router].initiated = false;
+        self.routers[router].ended = false;
         for (k, row) in self.rows.iter_mut() {
             if k.router == router {
                 row.clear_table();
@@ -689,6 +694,9 @@ impl Peers {
 
     /// The router's session ended: its peers that are not down become unknown.
     fn session_ended(&mut self, router: usize, how: &str, time: Time) {
+        if std::mem::replace(&mut self.routers[router].ended, true) {
+            return;
+        }
         for ((r, _), p) in self.peers.iter_mut() {
             // The first end wins: a Termination, then the TCP close that follows it, is
             // an end by Termination.
@@ -762,10 +770,11 @@ impl Peers {
 
     /// The peer's state, created unknown; its AS and BGP ID updated.
     fn peer(&mut self, router: usize, p: &PeerHeader) -> &mut PeerState {
-        let st = self
-            .peers
-            .entry((router, PeerId::of(p)))
-            .or_insert_with(|| PeerState::new(p));
+        let Peers { peers, routers, .. } = self;
+        let st = peers.entry((router, PeerId::of(p))).or_insert_with(|| {
+            routers[router].ended = false;
+            PeerState::new(p)
+        });
         st.asn = p.asn;
         st.bgp_id = p.bgp_id;
         st
@@ -913,6 +922,7 @@ impl Peers {
     }
 
     fn peer_up(&mut self, router: usize, p: &PeerHeader, d: &crate::stream::Decoded<'_>, t: Time) {
+        self.routers[router].ended = false;
         let table_name = match &d.msg.body {
             Body::PeerUp(up) => up
                 .information
