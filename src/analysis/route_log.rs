@@ -1,37 +1,26 @@
 //! What the two route stores ([`super::route_table`], [`super::route_set`]) share: the log
-//! entry of a route, the stable radix sort that orders a batch of them, and the per-family
-//! counts.
+//! entry of a route and the stable radix sort that orders a batch of them.
 
 use std::cell::RefCell;
 
 use crate::decode::bgp::route_id::RouteId;
 
-/// One logged route: its key, attribute set id, family index and flags.
+/// One logged route: its key, attribute set id and whether it is withdrawn.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Op {
     pub key: u64,
     pub attrs: u32,
-    pub meta: u32,
+    pub withdrawn: bool,
 }
 
-/// `meta`: a withdrawal.
-pub(crate) const WITHDRAWN: u32 = 1 << 16;
-/// `meta`: the route carries a path ID.
-pub(crate) const WITH_ID: u32 = 1 << 17;
-/// `meta`: the family index.
-pub(crate) const FAMILY: u32 = 0xffff;
-
 impl Op {
-    pub fn withdrawn(&self) -> bool {
-        self.meta & WITHDRAWN != 0
-    }
-
-    fn family(&self) -> usize {
-        (self.meta & FAMILY) as usize
-    }
-
-    fn with_id(&self) -> u64 {
-        u64::from(self.meta & WITH_ID != 0)
+    /// The log entry of a route with attribute set `attrs`.
+    pub fn of(r: &RouteId, attrs: u32) -> Op {
+        Op {
+            key: r.key,
+            attrs,
+            withdrawn: r.withdrawn,
+        }
     }
 }
 
@@ -95,66 +84,6 @@ fn radix_sort_by<T: Copy + Default>(
     }
 }
 
-/// Routes per family: (AFI, SAFI), routes, of which with a path ID; indexed by an op's family
-/// index.
-#[derive(Debug, Default)]
-pub(crate) struct Families(Vec<((u16, u8), u64, u64)>);
-
-impl Families {
-    /// The log entry of a route.
-    pub fn op(&mut self, r: &RouteId, attrs: u32) -> Op {
-        let family = (r.afi, r.safi);
-        let mut meta = match self.0.iter().position(|(f, ..)| *f == family) {
-            Some(i) => i as u32,
-            None if self.0.len() < FAMILY as usize => {
-                self.0.push((family, 0, 0));
-                (self.0.len() - 1) as u32
-            }
-            // More families than anyone sends: the routes are tracked, not counted per family.
-            None => FAMILY,
-        };
-        if r.withdrawn {
-            meta |= WITHDRAWN;
-        }
-        if r.path_id {
-            meta |= WITH_ID;
-        }
-        Op {
-            key: r.key,
-            attrs,
-            meta,
-        }
-    }
-
-    /// The route of `op` entered the store.
-    pub fn added(&mut self, op: &Op) {
-        if let Some(f) = self.0.get_mut(op.family()) {
-            f.1 += 1;
-            f.2 += op.with_id();
-        }
-    }
-
-    /// The route of `op` left the store.
-    pub fn removed(&mut self, op: &Op) {
-        if let Some(f) = self.0.get_mut(op.family()) {
-            f.1 = f.1.saturating_sub(1);
-            f.2 = f.2.saturating_sub(op.with_id());
-        }
-    }
-
-    /// Families with routes, sorted: (routes, of which carrying a path ID).
-    pub fn counts(&self) -> impl Iterator<Item = ((u16, u8), (u64, u64))> + use<> {
-        let mut v: Vec<_> = self
-            .0
-            .iter()
-            .filter(|(_, n, _)| *n > 0)
-            .map(|&(f, n, w)| (f, (n, w)))
-            .collect();
-        v.sort_unstable();
-        v.into_iter()
-    }
-}
-
 /// A route identity for the stores' tests.
 #[cfg(test)]
 pub(crate) fn test_id(key: u64, (afi, safi): (u16, u8), path_id: bool, withdrawn: bool) -> RouteId {
@@ -178,7 +107,7 @@ mod tests {
             .map(|i| Op {
                 key: (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) % 97) << 50,
                 attrs: i as u32,
-                meta: 0,
+                withdrawn: false,
             })
             .collect();
         radix_sort(&mut ops);

@@ -28,7 +28,7 @@
 
 use std::cell::RefCell;
 
-use super::route_log::{Families, Op, radix_sort};
+use super::route_log::{Op, radix_sort};
 
 pub use crate::decode::bgp::route_id::RouteId;
 
@@ -196,7 +196,6 @@ struct Inner {
     parts: Vec<Part>,
     len: usize,
     log: Vec<Op>,
-    families: Families,
     outcomes: Outcomes,
 }
 
@@ -232,7 +231,7 @@ impl Inner {
     }
 
     fn op(&mut self, op: Op) -> Effect {
-        if op.withdrawn() {
+        if op.withdrawn {
             if self.len == 0 {
                 return Effect::WithdrawnUnknown;
             }
@@ -242,7 +241,6 @@ impl Inner {
                     let old = part.slots[i][2];
                     part.remove_at(i);
                     self.len -= 1;
-                    self.families.removed(&op);
                     Effect::Withdrawn(old)
                 }
                 Err(_) => Effect::WithdrawnUnknown,
@@ -267,7 +265,6 @@ impl Inner {
                 part.slots[i] = [(op.key >> 32) as u32, op.key as u32, op.attrs];
                 part.len += 1;
                 self.len += 1;
-                self.families.added(&op);
                 Effect::New
             }
         }
@@ -305,8 +302,7 @@ impl RouteTable {
     /// `attrs` is its attribute set id (ignored for a withdrawal).
     pub fn defer(&mut self, r: &RouteId, attrs: u32) {
         let inner = self.inner.get_mut();
-        let op = inner.families.op(r, attrs);
-        inner.log.push(nonzero(op));
+        inner.log.push(nonzero(Op::of(r, attrs)));
         if inner.log.len() >= inner.batch_limit() {
             inner.settle();
         }
@@ -316,8 +312,7 @@ impl RouteTable {
     pub fn apply(&mut self, r: &RouteId, attrs: u32) -> Effect {
         let inner = self.inner.get_mut();
         inner.settle();
-        let op = inner.families.op(r, attrs);
-        inner.op(nonzero(op))
+        inner.op(nonzero(Op::of(r, attrs)))
     }
 
     /// What the deferred routes applied so far did, since the last [`RouteTable::take_outcomes`]
@@ -358,14 +353,6 @@ impl RouteTable {
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// Routes per (AFI, SAFI), families with routes only, sorted: (routes, of which carrying a
-    /// path ID).
-    pub fn per_family(&self) -> impl Iterator<Item = ((u16, u8), (u64, u64))> + use<> {
-        let mut inner = self.inner.borrow_mut();
-        inner.settle();
-        inner.families.counts()
     }
 
     /// Forgets every route (Peer Down, or a new session of the router); the log is applied
@@ -438,7 +425,6 @@ mod tests {
         let mut t = RouteTable::default();
         let mut model: HashMap<u64, u32> = HashMap::new();
         let mut expect = Outcomes::default();
-        let mut model_fam = [0u64; 2];
         for round in 0..200_000u32 {
             let r = seed.next_u64();
             // Keys concentrated at the top and bottom of the hash space: wrapped runs.
@@ -448,20 +434,15 @@ mod tests {
                 _ => (r >> 20).wrapping_mul(0x9e37_79b9_7f4a_7c15) % 5000 + 1,
             };
             let fam = if r & 0x100 != 0 { (2, 1) } else { V4 };
-            let fi = usize::from(fam.0 == 2);
             let withdrawn = r & 0x600 == 0;
             let attrs = ((r >> 12) % 3) as u32;
             let effect = match model.get(&key).copied() {
                 _ if withdrawn => match model.remove(&key) {
-                    Some(old) => {
-                        model_fam[fi] -= 1;
-                        Effect::Withdrawn(old)
-                    }
+                    Some(old) => Effect::Withdrawn(old),
                     None => Effect::WithdrawnUnknown,
                 },
                 None => {
                     model.insert(key, attrs);
-                    model_fam[fi] += 1;
                     Effect::New
                 }
                 Some(old) if old == attrs => Effect::Duplicate,
@@ -486,13 +467,6 @@ mod tests {
         }
         assert_eq!(t.len(), model.len() as u64);
         assert_eq!(t.outcomes(), expect);
-        let fams: Vec<_> = t.per_family().collect();
-        let want: Vec<_> = [(V4, model_fam[0]), ((2, 1), model_fam[1])]
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(f, n)| (f, (n, 0)))
-            .collect();
-        assert_eq!(fams, want);
         // Every key of the model is found where the table says.
         for (&k, &a) in &model {
             assert_eq!(t.apply(&id(k, V4, false, false), a), Effect::Duplicate);
@@ -507,7 +481,6 @@ mod tests {
         }
         t.clear();
         assert!(t.is_empty());
-        assert_eq!(t.per_family().count(), 0);
         assert_eq!(t.take_outcomes().new, 10);
     }
 
