@@ -538,11 +538,11 @@ fn read_inputs_in_lanes<V: View + Send>(
         let mut lane = Lane::new(index, count).counting_into(counted.clone());
         let mut sink = ViewSink { view, filter };
         let mut summary = Summary::default();
-        let mut err = io::stderr();
+        // A view writes nothing until the end; errors go to stderr through `Sink::fatal`.
         let (fatal, _) = decode_files(
             args,
             &mut sink,
-            &mut err,
+            &mut io::sink(),
             &mut summary,
             &stop,
             Some(&mut lane),

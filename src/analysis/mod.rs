@@ -106,19 +106,15 @@ pub trait View: Analysis {
 /// per-peer timestamp (when not 0), else none.
 pub fn event_time(ctx: &StreamCtx<'_>, ev: &Event<'_>) -> Option<(u64, u32)> {
     ctx.observed.or_else(|| match ev {
-        Event::Message(d) => peer_time(d.msg.peer.as_ref()),
-        Event::Finding(f) => peer_time(f.peer.as_ref()),
+        Event::Message(d) => crate::render::json::router_time(d.msg.peer.as_ref()),
+        Event::Finding(f) => crate::render::json::router_time(f.peer.as_ref()),
     })
 }
 
 /// [`event_time`] of a message of which only the per-peer header was read.
 pub fn header_time(ctx: &StreamCtx<'_>, p: &PeerHeader) -> Option<(u64, u32)> {
-    ctx.observed.or_else(|| peer_time(Some(p)))
-}
-
-fn peer_time(p: Option<&PeerHeader>) -> Option<(u64, u32)> {
-    p.filter(|p| p.ts_sec != 0)
-        .map(|p| (p.ts_sec as u64, p.ts_usec))
+    ctx.observed
+        .or_else(|| crate::render::json::router_time(Some(p)))
 }
 
 /// Microseconds since the epoch, for ordering and durations.

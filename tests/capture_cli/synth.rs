@@ -82,14 +82,7 @@ pub fn peer_up(p: &PeerSpec, router: u8) -> Vec<u8> {
 }
 
 /// One Route Monitoring message: (bytes, routes announced, routes withdrawn).
-pub fn route_monitoring(
-    rng: &mut XorShift,
-    p: &PeerSpec,
-    count: u64,
-    i: u64,
-) -> (Vec<u8>, u64, u64) {
-    workload::route_monitoring(rng, p, count, i)
-}
+pub use bmpctl::workload::route_monitoring;
 
 /// A BMP session, message by message: Initiation, one Peer Up per peer, Route Monitoring,
 /// Termination. Deterministic for a spec.
