@@ -191,20 +191,23 @@ impl StreamDecoder {
             match ev {
                 FrameEvent::Message { offset, bytes } => {
                     let share = lane.as_mut().map_or(Share::Own, |l| l.share(bytes));
-                    match share {
-                        Share::Own => {
-                            lower.message(offset, bytes, &mut |r, e| sink(r, Delivery::Counted(&e)))
+                    // The first lane counts what every lane decodes and reports its findings.
+                    let counted = match share {
+                        Share::Own => true,
+                        Share::Shared => first,
+                        Share::Foreign(peer) => {
+                            sink(lower.router, Delivery::Foreign(&peer));
+                            continue;
                         }
-                        Share::Shared if first => {
-                            lower.message(offset, bytes, &mut |r, e| sink(r, Delivery::Counted(&e)))
-                        }
-                        // The first lane counts it and reports its findings.
-                        Share::Shared => lower.message(offset, bytes, &mut |r, e| {
+                    };
+                    if counted {
+                        lower.message(offset, bytes, &mut |r, e| sink(r, Delivery::Counted(&e)));
+                    } else {
+                        lower.message(offset, bytes, &mut |r, e| {
                             if let Event::Message(_) = e {
                                 sink(r, Delivery::Uncounted(&e))
                             }
-                        }),
-                        Share::Foreign(peer) => sink(lower.router, Delivery::Foreign(&peer)),
+                        });
                     }
                 }
                 FrameEvent::Problem(p) if first => sink(
