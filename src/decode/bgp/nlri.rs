@@ -356,7 +356,6 @@ impl<'a> NlriIter<'a> {
         }))
     }
 
-    /// FlowSpec: length (1 octet below 240, else 2 octets `0xfnnn`), [RD], components.
     /// The route distinguisher in front of `body` when `vpn` (FlowSpec VPN, BGP-LS VPN) and
     /// what follows it; an element too short for one fails the iterator (`Err`, to return).
     #[allow(clippy::type_complexity)]
@@ -383,6 +382,7 @@ impl<'a> NlriIter<'a> {
         }
     }
 
+    /// FlowSpec: length (1 octet below 240, else 2 octets `0xfnnn`), [RD], components.
     fn flowspec(&mut self, input: &'a [u8], path_id: Option<u32>) -> Option<NlriResult<'a>> {
         let (hdr, len) = match input {
             [] => {
