@@ -5,8 +5,10 @@
 //! three with Add-Path for IPv4 unicast), then ~300,000 Route Monitoring messages carrying
 //! UPDATEs of 1-20 prefixes with realistic attributes, about 10% of them withdrawals.
 //!
-//! What is timed is the library's counting path: `StreamDecoder::push` in 64 KiB chunks with a
-//! sink that counts announced and withdrawn routes per peer (`plan.routes(&update)`), no JSON.
+//! What is timed is decoding with every route element built: `StreamDecoder::push` in 64 KiB
+//! chunks with a sink that counts announced and withdrawn routes per peer through
+//! `plan.routes(&update)`, no JSON. (The views count through `route_id::for_each_route_id`,
+//! which reads plain prefixes without building elements; `benches/views.rs` times that path.)
 //! Before timing, the counts are checked against what the generator wrote, so the numbers are
 //! for a correct decode.
 //!
