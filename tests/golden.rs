@@ -1,0 +1,517 @@
+//! The golden corpus: what every command prints for every shipped sample and every real capture,
+//! recorded once and compared on every run, so that a restructuring of the code cannot change
+//! what a user sees without a test saying so.
+//!
+//! Each case runs the `bmpctl` binary with `--color never`, `NO_COLOR=1` and `COLUMNS=100` (the
+//! width text tables are fitted to), from the crate root, with the input's path relative to it
+//! (stream names contain it). Recorded per case: stdout (gzip, in `tests/golden/`), the exit
+//! status and stderr (`tests/golden/status.txt`). Text output must match byte for byte; JSON
+//! output (NDJSON or one document) is compared as parsed values, so that key order may change.
+//!
+//! When a change is meant to alter output, re-record with `BMPCTL_BLESS=1 cargo test --test
+//! golden` and review the diff of `tests/golden/status.txt` and of the outputs
+//! (`zdiff` works on the `.gz` files). Inputs from `../shared/captures` that are absent are
+//! skipped with a note (a failure under `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); captures there
+//! without a recording are noted and not compared.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Shipped samples, relative to the crate root.
+const SAMPLES: &[&str] = &[
+    "samples/synthetic-session.bmp",
+    "samples/recordings/frr.bmp",
+    "samples/recordings/frr.pcap",
+    "samples/recordings/gobgp.bmp",
+    "samples/recordings/gobgp.pcap",
+];
+
+/// The real captures folder, relative to the crate root.
+const CAPTURES: &str = "../shared/captures";
+
+/// Every command on every input: (case suffix, arguments before the input, JSON output).
+const COMMANDS: &[(&str, &[&str], bool)] = &[
+    ("decode", &["decode"], false),
+    ("decode-v", &["decode", "-v"], false),
+    ("decode-json", &["decode", "--json"], true),
+    ("peers", &["peers"], false),
+    ("peers-json", &["peers", "--json"], true),
+    ("timeline", &["timeline"], false),
+    ("timeline-json", &["timeline", "--json"], true),
+    ("churn", &["churn"], false),
+    ("churn-json", &["churn", "--json"], true),
+];
+
+/// Cases beyond the matrix: filters, options and several inputs at once, on shipped samples
+/// (always present) and on captures whose content exercises them. (name, arguments, JSON).
+const EXTRA: &[(&str, &[&str], bool)] = &[
+    (
+        "frr-pcap.decode-json-afi-ipv6",
+        &["decode", "--json", "--afi", "ipv6", "samples/recordings/frr.pcap"],
+        true,
+    ),
+    (
+        "frr-pcap.decode-rib-in-post",
+        &["decode", "--rib", "in-post", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "gobgp-pcap.decode-peer-since",
+        &[
+            "decode",
+            "--peer",
+            "127.0.0.0/8",
+            "--since",
+            "2026-11-26T04:15:37Z",
+            "samples/recordings/gobgp.pcap",
+        ],
+        false,
+    ),
+    (
+        "synthetic.peers-json-afi-ipv4-unicast",
+        &[
+            "peers",
+            "--json",
+            "--afi",
+            "ipv4_unicast",
+            "samples/synthetic-session.bmp",
+        ],
+        true,
+    ),
+    (
+        "recordings.peers-all",
+        &[
+            "peers",
+            "samples/recordings/frr.pcap",
+            "samples/recordings/gobgp.bmp",
+            "samples/synthetic-session.bmp",
+        ],
+        false,
+    ),
+    (
+        "recordings.timeline-json-all",
+        &[
+            "timeline",
+            "--json",
+            "samples/recordings/frr.bmp",
+            "samples/recordings/gobgp.pcap",
+        ],
+        true,
+    ),
+    (
+        "synthetic.churn-interval-top",
+        &[
+            "churn",
+            "--interval",
+            "1m",
+            "--top",
+            "3",
+            "samples/synthetic-session.bmp",
+        ],
+        false,
+    ),
+    (
+        "evpn.peers-afi-l2vpn",
+        &[
+            "peers",
+            "--afi",
+            "l2vpn",
+            "../shared/captures/netgauze_evpn-vpn_midstream.pcap",
+        ],
+        false,
+    ),
+    (
+        "evpn.decode-json-afi-ipv4-vpn",
+        &[
+            "decode",
+            "--json",
+            "--afi",
+            "ipv4_vpn",
+            "../shared/captures/netgauze_evpn-vpn_midstream.pcap",
+        ],
+        true,
+    ),
+    (
+        "14-routers.timeline-router",
+        &[
+            "timeline",
+            "--router",
+            "ipf-zbl1312-r-daisy-19",
+            "../shared/captures/trafficrepro_multi-vendor_14-routers_raw.pcap",
+        ],
+        false,
+    ),
+    (
+        "14-routers.churn-json-interval",
+        &[
+            "churn",
+            "--json",
+            "--interval",
+            "10s",
+            "../shared/captures/trafficrepro_multi-vendor_14-routers_raw.pcap",
+        ],
+        true,
+    ),
+    (
+        "locrib-vrf.peers-json-rib-loc-rib",
+        &[
+            "peers",
+            "--json",
+            "--rib",
+            "loc-rib",
+            "../shared/captures/pmacct_iosxr2441_locrib-peerdown-vrf.pcap",
+        ],
+        true,
+    ),
+];
+
+/// One case: a name, the arguments, whether stdout is JSON.
+struct Case {
+    name: String,
+    args: Vec<String>,
+    json: bool,
+}
+
+/// What a run printed.
+struct Outcome {
+    stdout: Vec<u8>,
+    stderr: String,
+    status: i32,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn golden_dir() -> PathBuf {
+    root().join("tests/golden")
+}
+
+/// `samples/recordings/frr.pcap` -> `frr-pcap`; captures by their file stem.
+fn slug(path: &str) -> String {
+    let file = Path::new(path)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    file.replace('.', "-")
+}
+
+fn captures_present() -> bool {
+    root().join(CAPTURES).is_dir()
+}
+
+fn capture_inputs() -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(root().join(CAPTURES)) else {
+        return Vec::new();
+    };
+    let mut v: Vec<String> = dir
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pcap") || n.ends_with(".pcapng"))
+        .map(|n| format!("{CAPTURES}/{n}"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn cases() -> Vec<Case> {
+    let mut inputs: Vec<String> = SAMPLES.iter().map(|s| s.to_string()).collect();
+    inputs.extend(capture_inputs());
+    let mut out = Vec::new();
+    for input in &inputs {
+        for (suffix, args, json) in COMMANDS {
+            let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            a.push(input.clone());
+            out.push(Case {
+                name: format!("{}.{suffix}", slug(input)),
+                args: a,
+                json: *json,
+            });
+        }
+    }
+    for (name, args, json) in EXTRA {
+        out.push(Case {
+            name: name.to_string(),
+            args: args.iter().map(|s| s.to_string()).collect(),
+            json: *json,
+        });
+    }
+    out
+}
+
+fn run(case: &Case) -> Outcome {
+    let out = Command::new(env!("CARGO_BIN_EXE_bmpctl"))
+        .arg("--color")
+        .arg("never")
+        .args(&case.args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("BMPCTL_LANES")
+        .env_remove("TZ")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run bmpctl for {}: {e}", case.name));
+    Outcome {
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// The status file: `name<TAB>exit<TAB>stderr` with stderr's newlines as `\n`.
+fn read_status() -> BTreeMap<String, (i32, String)> {
+    let text = std::fs::read_to_string(golden_dir().join("status.txt")).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, '\t');
+            let name = parts.next()?.to_string();
+            let status = parts.next()?.parse().ok()?;
+            let stderr = parts.next().unwrap_or("").replace("\\n", "\n");
+            Some((name, (status, stderr)))
+        })
+        .collect()
+}
+
+fn write_status(all: &BTreeMap<String, (i32, String)>) {
+    let mut text = String::from(
+        "# Golden corpus: exit status and stderr per case (tests/golden.rs). Re-record with BMPCTL_BLESS=1.\n",
+    );
+    for (name, (status, stderr)) in all {
+        assert!(
+            !stderr.contains('\t'),
+            "{name}: stderr contains a tab, which the status file cannot hold"
+        );
+        text.push_str(&format!(
+            "{name}\t{status}\t{}\n",
+            stderr.replace('\n', "\\n")
+        ));
+    }
+    std::fs::write(golden_dir().join("status.txt"), text).expect("write status.txt");
+}
+
+fn gz_path(name: &str) -> PathBuf {
+    golden_dir().join(format!("{name}.out.gz"))
+}
+
+fn read_gz(path: &Path) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+fn write_gz(path: &Path, bytes: &[u8]) {
+    let file = std::fs::File::create(path).expect("create golden file");
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+    gz.write_all(bytes).expect("write golden file");
+    gz.finish().expect("finish golden file");
+}
+
+/// The first difference between two JSON values, as a path.
+fn json_diff(path: &str, a: &Value, b: &Value) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(d) = json_diff(&format!("{path}.{k}"), p, q) {
+                            return Some(d);
+                        }
+                    }
+                    (p, q) => {
+                        return Some(format!(
+                            "{path}.{k}: expected {}, got {}",
+                            p.map_or("nothing".into(), Value::to_string),
+                            q.map_or("nothing".into(), Value::to_string)
+                        ));
+                    }
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                if let Some(d) = json_diff(&format!("{path}[{i}]"), p, q) {
+                    return Some(d);
+                }
+            }
+            (x.len() != y.len()).then(|| {
+                format!(
+                    "{path}: expected {} elements, got {}",
+                    x.len(),
+                    y.len()
+                )
+            })
+        }
+        _ => (a != b).then(|| format!("{path}: expected {a}, got {b}")),
+    }
+}
+
+/// Why `actual` differs from `expected`, or `None`.
+fn compare(case: &Case, expected: &[u8], actual: &[u8]) -> Option<String> {
+    let exp = String::from_utf8_lossy(expected);
+    let act = String::from_utf8_lossy(actual);
+    if !case.json {
+        if expected == actual {
+            return None;
+        }
+        let (el, al): (Vec<&str>, Vec<&str>) = (exp.lines().collect(), act.lines().collect());
+        for (i, (e, a)) in el.iter().zip(&al).enumerate() {
+            if e != a {
+                return Some(format!(
+                    "line {}:\n  expected: {e}\n  actual:   {a}",
+                    i + 1
+                ));
+            }
+        }
+        return Some(format!(
+            "expected {} lines, got {} (or a difference in line ends)",
+            el.len(),
+            al.len()
+        ));
+    }
+    let (el, al): (Vec<&str>, Vec<&str>) = (exp.lines().collect(), act.lines().collect());
+    if el.len() != al.len() {
+        return Some(format!("expected {} JSON lines, got {}", el.len(), al.len()));
+    }
+    for (i, (e, a)) in el.iter().zip(&al).enumerate() {
+        let ev: Value = serde_json::from_str(e).unwrap_or(Value::String(e.to_string()));
+        let av: Value = match serde_json::from_str(a) {
+            Ok(v) => v,
+            Err(err) => return Some(format!("line {}: not JSON ({err}): {a}", i + 1)),
+        };
+        if let Some(d) = json_diff("$", &ev, &av) {
+            return Some(format!("line {}: {d}", i + 1));
+        }
+    }
+    None
+}
+
+#[test]
+fn every_command_on_every_input_prints_what_was_recorded() {
+    let bless = std::env::var("BMPCTL_BLESS").is_ok_and(|v| v == "1");
+    let have_captures = captures_present();
+    if !have_captures {
+        if std::env::var("BMPCTL_REQUIRE_CAPTURES").is_ok_and(|v| v.trim() == "1") {
+            panic!("BMPCTL_REQUIRE_CAPTURES=1 but {CAPTURES} does not exist");
+        }
+        eprintln!("note: {CAPTURES} not found: the golden cases of real captures are skipped");
+    }
+    let recorded = read_status();
+    let cases: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| have_captures || !c.args.iter().any(|a| a.starts_with(CAPTURES)))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Outcome)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(case) = cases.get(i) else { break };
+                        mine.push((i, run(case)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a golden worker panicked"))
+            .collect()
+    });
+    let mut results = results;
+    results.sort_by_key(|(i, _)| *i);
+
+    if bless {
+        std::fs::create_dir_all(golden_dir()).expect("create tests/golden");
+        let mut status = if have_captures {
+            BTreeMap::new()
+        } else {
+            // Keep the recordings of captures this machine does not have.
+            recorded.clone()
+        };
+        for (i, out) in &results {
+            let case = &cases[*i];
+            write_gz(&gz_path(&case.name), &out.stdout);
+            status.insert(case.name.clone(), (out.status, out.stderr.clone()));
+        }
+        write_status(&status);
+        eprintln!("golden corpus re-recorded: {} cases", results.len());
+        return;
+    }
+
+    let actual_dir = root().join("target/golden-actual");
+    let mut failures = Vec::new();
+    let mut unrecorded = Vec::new();
+    for (i, out) in &results {
+        let case = &cases[*i];
+        let Some((status, stderr)) = recorded.get(&case.name) else {
+            unrecorded.push(case.name.clone());
+            continue;
+        };
+        let Some(expected) = read_gz(&gz_path(&case.name)) else {
+            failures.push(format!("{}: tests/golden/{}.out.gz is missing", case.name, case.name));
+            continue;
+        };
+        let mut why = Vec::new();
+        if out.status != *status {
+            why.push(format!("exit status {} instead of {status}", out.status));
+        }
+        if out.stderr != *stderr {
+            why.push(format!(
+                "stderr differs:\n  expected: {}\n  actual:   {}",
+                stderr.trim_end(),
+                out.stderr.trim_end()
+            ));
+        }
+        if let Some(d) = compare(case, &expected, &out.stdout) {
+            why.push(d);
+        }
+        if !why.is_empty() {
+            let _ = std::fs::create_dir_all(&actual_dir);
+            let _ = std::fs::write(actual_dir.join(&case.name), &out.stdout);
+            failures.push(format!(
+                "{} (bmpctl {}):\n{}",
+                case.name,
+                case.args.join(" "),
+                why.join("\n")
+            ));
+        }
+    }
+    // A recorded case that no longer runs (a sample renamed) must not pass unnoticed.
+    for name in recorded.keys() {
+        let ran = cases.iter().any(|c| &c.name == name);
+        let is_capture = !SAMPLES.iter().any(|s| name.starts_with(&format!("{}.", slug(s))))
+            && !EXTRA.iter().any(|(n, args, _)| {
+                n == name && !args.iter().any(|a| a.starts_with(CAPTURES))
+            });
+        if !ran && (have_captures || !is_capture) {
+            failures.push(format!("{name}: recorded but no longer run"));
+        }
+    }
+    for name in &unrecorded {
+        let sample = !name.contains("shared");
+        eprintln!("note: no golden recording for {name} (a capture added since?); not compared");
+        if sample && SAMPLES.iter().any(|s| name.starts_with(&slug(s))) {
+            failures.push(format!("{name}: a shipped sample without a recording"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden cases differ (actual outputs in target/golden-actual/; re-record with BMPCTL_BLESS=1 only when the change is meant):\n\n{}",
+        failures.len(),
+        results.len(),
+        failures.join("\n\n")
+    );
+}
