@@ -19,9 +19,10 @@ mod synth;
 use std::collections::HashMap;
 use std::hint::black_box;
 
+use bmpctl::event::{Event, RouterInfo};
 use bmpctl::frame::DEFAULT_MAX_MESSAGE;
 use bmpctl::source::{self, InputFormat, SourceEvent, SourceOptions};
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::stream::StreamDecoder;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 use synth::SessionSpec;

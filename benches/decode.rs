@@ -18,11 +18,12 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::event::{Event, RouterInfo};
 use bmpctl::frame::DEFAULT_MAX_MESSAGE;
 use bmpctl::session::PeerKey;
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
-use bmpctl::workload::{self, PeerSpec, XorShift};
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::workload::{self, PeerSpec, XorShift};
+use bmpctl::testkit::{bgp, bmp};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 /// Route Monitoring messages in the dump.
@@ -76,9 +77,9 @@ fn peers(rng: &mut XorShift) -> Vec<Peer> {
 
 /// The per-peer header of an encoded message, as the library decodes it.
 fn peer_header_of(msg: &[u8]) -> bmpctl::decode::bmp::header::PeerHeader {
-    bmpctl::decode::bmp::parse_message(msg)
+    *bmpctl::decode::bmp::parse_message(msg)
         .expect("generated message decodes")
-        .peer
+        .peer()
         .expect("per-peer message")
 }
 
@@ -132,7 +133,7 @@ fn decode(bytes: &[u8]) -> Counts {
     let mut sink = |_: &RouterInfo, ev: Event<'_>| match ev {
         Event::Message(d) => {
             counts.messages += 1;
-            if let (Some((update, plan)), Some(peer)) = (&d.update, &d.msg.peer) {
+            if let (Some((update, plan)), Some(peer)) = (&d.update, d.msg.peer()) {
                 let e = counts.per_peer.entry(PeerKey::from(peer)).or_default();
                 for r in plan.routes(update) {
                     if r.withdrawn {

@@ -23,12 +23,13 @@ mod gen_full_table;
 
 use std::hint::black_box;
 
+use bmpctl::analysis::View;
 use bmpctl::analysis::churn::Churn;
 use bmpctl::analysis::peers::Peers;
-use bmpctl::analysis::{EndHow, Lifecycle, View};
+use bmpctl::event::{EndReason, Event, Lifecycle, RouterInfo, StreamCtx};
 use bmpctl::frame::DEFAULT_MAX_MESSAGE;
-use bmpctl::render::StreamCtx;
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::identity::RouterId;
+use bmpctl::stream::StreamDecoder;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use gen_full_table::{Config, generate};
 
@@ -43,9 +44,11 @@ fn run(bytes: &[u8], mut view: Option<&mut dyn View>) -> (u64, u64) {
     if let Some(v) = view.as_deref_mut() {
         v.lifecycle(&Lifecycle::StreamStart {
             stream: NAME,
-            router: None,
+            router_id: RouterId::default(),
+            address: None,
             time: None,
             reconnect: false,
+            predecessor: None,
         });
     }
     let mut dec = StreamDecoder::new(DEFAULT_MAX_MESSAGE);
@@ -56,11 +59,7 @@ fn run(bytes: &[u8], mut view: Option<&mut dyn View>) -> (u64, u64) {
                 Event::Finding(_) => findings += 1,
             }
             if let Some(v) = view.as_deref_mut() {
-                let ctx = StreamCtx {
-                    name: NAME,
-                    router: r,
-                    observed: None,
-                };
+                let ctx = StreamCtx::new(NAME, r, None);
                 v.event(&ctx, &ev);
             }
         };
@@ -72,11 +71,12 @@ fn run(bytes: &[u8], mut view: Option<&mut dyn View>) -> (u64, u64) {
     if let Some(v) = view {
         v.lifecycle(&Lifecycle::StreamEnd {
             stream: NAME,
+            router_id: RouterId::default(),
             router: &router,
-            how: EndHow::EndOfInput,
+            how: EndReason::EndOfInput,
             time: None,
         });
-        black_box(v.report_json());
+        black_box(serde_json::to_value(v.report()).ok());
     }
     (messages, findings)
 }

@@ -26,8 +26,8 @@ use std::collections::HashSet;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr};
 
-use bmpctl::builder::{bgp, bmp};
-pub use bmpctl::workload::XorShift;
+pub use bmpctl::testkit::workload::XorShift;
+use bmpctl::testkit::{bgp, bmp};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]

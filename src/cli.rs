@@ -1,4 +1,5 @@
-//! The command line, as clap definitions only. [`crate::app`] turns it into work.
+//! The command line, as clap definitions only. [`crate::app`] resolves it into the
+//! configuration of the layers below and runs it.
 
 use std::path::PathBuf;
 
@@ -140,12 +141,12 @@ pub struct FilterArgs {
     pub afi: Vec<String>,
 
     /// Only events at or after this time (RFC 3339 or epoch seconds).
-    #[arg(long, value_name = "TIME", value_parser = crate::filter::parse_time)]
-    pub since: Option<u64>,
+    #[arg(long, value_name = "TIME", value_parser = crate::time::Timestamp::parse)]
+    pub since: Option<crate::time::Timestamp>,
 
     /// Only events at or before this time (RFC 3339 or epoch seconds).
-    #[arg(long, value_name = "TIME", value_parser = crate::filter::parse_time)]
-    pub until: Option<u64>,
+    #[arg(long, value_name = "TIME", value_parser = crate::time::Timestamp::parse)]
+    pub until: Option<crate::time::Timestamp>,
 }
 
 impl FilterArgs {
@@ -303,32 +304,13 @@ pub struct LiveRunArgs {
     pub write: Option<PathBuf>,
 }
 
-/// An address to listen on: `ADDR:PORT` (IPv6 in brackets), or a bare port for every address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListenAddr {
-    /// One address.
-    Addr(std::net::SocketAddr),
-    /// Every IPv4 and IPv6 address.
-    Port(u16),
-}
-
-/// Parses `192.0.2.10:11019`, `[2001:db8::1]:11019` or `11019`.
-pub fn parse_listen_addr(s: &str) -> Result<ListenAddr, String> {
-    if let Ok(port) = s.parse::<u16>() {
-        return Ok(ListenAddr::Port(port));
-    }
-    s.parse().map(ListenAddr::Addr).map_err(|_| {
-        format!("'{s}' is not ADDR:PORT (e.g. 0.0.0.0:11019, [::]:11019) or a port number")
-    })
-}
-
 /// Arguments of `listen`.
 #[derive(Debug, Args)]
 pub struct ListenArgs {
     /// Addresses to listen on (ADDR:PORT, IPv6 in brackets, or a bare port for every
     /// address); by default port 11019 on every IPv4 and IPv6 address.
-    #[arg(value_name = "ADDR:PORT", value_parser = parse_listen_addr)]
-    pub addrs: Vec<ListenAddr>,
+    #[arg(value_name = "ADDR:PORT", value_parser = crate::live::parse_listen_addr)]
+    pub addrs: Vec<crate::live::ListenAddr>,
 
     /// Output.
     #[command(flatten)]

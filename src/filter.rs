@@ -4,12 +4,11 @@
 
 use std::net::IpAddr;
 
-use crate::analysis::event_time;
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{PeerHeader, RibView};
 use crate::decode::codes;
-use crate::render::StreamCtx;
-use crate::stream::Event;
+use crate::event::{Event, StreamCtx, event_time, header_time};
+use crate::time::Timestamp;
 
 /// An address or a prefix that peer addresses must fall in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,65 +54,6 @@ impl AddrMatch {
     }
 }
 
-/// Parses a time for `--since`/`--until`: RFC 3339 (`2024-06-11T14:00:00Z`, fractional seconds
-/// and `+hh:mm` offsets allowed) or seconds since the epoch. Returns microseconds.
-pub fn parse_time(s: &str) -> Result<u64, String> {
-    if let Ok(secs) = s.parse::<u64>() {
-        return Ok(secs.saturating_mul(1_000_000));
-    }
-    let bad =
-        || format!("'{s}' is not a time: use RFC 3339 (2024-06-11T14:00:00Z) or epoch seconds");
-    let b = s.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return Err(bad());
-    }
-    let num =
-        |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<i64>().ok()).ok_or_else(bad);
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return Err(bad());
-    }
-    let mut rest = &s[19..];
-    let mut micros = 0i64;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
-        rest = &frac[digits.len()..];
-        let padded = format!("{:0<6}", &digits[..digits.len().min(6)]);
-        micros = padded.parse().map_err(|_| bad())?;
-    }
-    let offset = match rest {
-        "Z" | "z" | "" => 0,
-        o if o.len() == 6 && matches!(o.as_bytes()[0], b'+' | b'-') && o.as_bytes()[3] == b':' => {
-            // By `get`: the other octets need not fall on character boundaries.
-            let part = |r: std::ops::Range<usize>| o.get(r).and_then(|x| x.parse::<i64>().ok());
-            let (Some(oh), Some(om)) = (part(1..3), part(4..6)) else {
-                return Err(bad());
-            };
-            let v = oh * 3600 + om * 60;
-            if o.starts_with('-') { -v } else { v }
-        }
-        _ => return Err(bad()),
-    };
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset;
-    if secs < 0 {
-        return Err(bad());
-    }
-    Ok(secs as u64 * 1_000_000 + micros as u64)
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// RIB view names as the command line takes them.
 pub fn parse_rib(s: &str) -> Result<RibView, String> {
     Ok(match s {
@@ -142,10 +82,10 @@ pub struct Filter {
     /// Address families: an AFI name (`ipv4`, `ipv6`, `l2vpn`) or a family (`ipv4_unicast`,
     /// `ipv6_vpn`, `l2vpn_evpn`).
     pub families: Vec<String>,
-    /// Earliest time, microseconds since the epoch.
-    pub since: Option<u64>,
-    /// Latest time, microseconds since the epoch.
-    pub until: Option<u64>,
+    /// Earliest time.
+    pub since: Option<Timestamp>,
+    /// Latest time.
+    pub until: Option<Timestamp>,
 }
 
 impl Filter {
@@ -185,19 +125,18 @@ impl Filter {
     }
 
     /// Whether a time passes `--since` and `--until` (an event without time passes).
-    pub fn time(&self, t: Option<(u64, u32)>) -> bool {
-        let Some(t) = t.map(crate::analysis::micros) else {
+    pub fn time(&self, t: Option<Timestamp>) -> bool {
+        let Some(t) = t.map(Timestamp::micros) else {
             return true;
         };
-        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u)
+        self.since.is_none_or(|s| t >= s.micros()) && self.until.is_none_or(|u| t <= u.micros())
     }
 
     /// Whether a message of which only the per-peer header was read (another lane decodes
-    /// it: see [`crate::lanes`]) passes, as [`event`](Self::event) would decide without
+    /// it: see [`crate::pipeline::lanes`]) passes, as [`event`](Self::event) would decide without
     /// `--afi` (a run is not split by peer when `--afi` is given).
     pub fn foreign(&self, ctx: &StreamCtx<'_>, p: &PeerHeader) -> bool {
-        self.is_empty()
-            || (self.router(ctx) && self.time(crate::analysis::header_time(ctx, p)) && self.peer(p))
+        self.is_empty() || (self.router(ctx) && self.time(header_time(ctx, p)) && self.peer(p))
     }
 
     /// Whether an event passes. Messages without a per-peer header pass `--peer` and `--rib`
@@ -210,12 +149,8 @@ impl Filter {
         if !self.router(ctx) || !self.time(event_time(ctx, ev)) {
             return false;
         }
-        let peer = match ev {
-            Event::Message(d) => d.msg.peer,
-            Event::Finding(f) => f.peer,
-        };
-        match peer {
-            Some(p) if !self.peer(&p) => return false,
+        match ev.peer() {
+            Some(p) if !self.peer(p) => return false,
             None if !self.peers.is_empty() || !self.ribs.is_empty() => return false,
             _ => {}
         }
@@ -223,7 +158,7 @@ impl Filter {
             return true;
         }
         match ev {
-            Event::Message(d) if matches!(d.msg.body, Body::RouteMonitoring(_)) => {
+            Event::Message(d) if matches!(d.msg.body, Body::RouteMonitoring(..)) => {
                 d.update.as_ref().is_some_and(|(u, plan)| {
                     plan.routes(u).any(|r| self.family(r.afi, r.safi))
                         || u.end_of_rib().is_some_and(|(a, s)| self.family(a, s))
@@ -237,26 +172,6 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times() {
-        assert_eq!(parse_time("0").unwrap(), 0);
-        assert_eq!(parse_time("1970-01-01T00:00:01Z").unwrap(), 1_000_000);
-        assert_eq!(
-            parse_time("2014-12-30T02:29:31.920608Z").unwrap(),
-            1_419_906_571_920_608
-        );
-        assert_eq!(
-            parse_time("2014-12-30T04:29:31+02:00").unwrap(),
-            1_419_906_571_000_000
-        );
-        assert!(parse_time("yesterday").is_err());
-        assert!(parse_time("2014-13-30T04:29:31Z").is_err());
-        // Offsets that are not ASCII where the digits should be: an error, not a panic.
-        assert!(parse_time("2024-06-11T14:00:00+é:00").is_err());
-        assert!(parse_time("2024-06-11T14:00:00éabcd").is_err());
-        assert!(parse_time("2024-06-11T14:00:00+0é:0").is_err());
-    }
 
     #[test]
     fn prefixes() {

@@ -3,60 +3,35 @@
 //! [`Event`]s come out through a callback, borrowing the framer's buffer.
 
 use crate::decode::Malformed;
-use crate::decode::bgp::route_id;
 use crate::decode::bgp::update::{self, Plan, Update};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu, open};
 use crate::decode::bmp::header::PeerHeader;
 use crate::decode::bmp::peer_down::Reason;
-use crate::decode::bmp::{self, BmpMessage, Body};
+use crate::decode::bmp::{self, Body, info};
 use crate::decode::codes;
+use crate::event::{Decoded, Event, RouterInfo};
 use crate::finding::{Finding, Kind};
 use crate::frame::{FrameEvent, Framer, FramingProblem, SkipCause};
-use crate::lanes::{Lane, Share};
 use crate::session::{PeerContext, Sessions};
 
-/// A decoded message, borrowed from the stream buffer.
-#[derive(Debug)]
-pub struct Decoded<'a> {
-    /// Stream offset of the message.
-    pub offset: u64,
-    /// The message octets.
-    pub raw: &'a [u8],
-    /// The BMP message.
-    pub msg: BmpMessage<'a>,
-    /// For Route Monitoring carrying an UPDATE: the UPDATE and how it decodes.
-    pub update: Option<(Update<'a>, Plan<'a>)>,
-    /// For Peer Up: both OPENs decoded (sent, received), when they parse.
-    pub opens: Option<Box<(open::Open<'a>, open::Open<'a>)>>,
-    /// For Route Mirroring: the mirrored UPDATEs (with the index of their TLV), decoded with the
-    /// peer's Adj-RIB-In context.
-    pub mirrored: Vec<(usize, Update<'a>, Plan<'a>)>,
-    /// The identities of the UPDATE's routes, in the order of [`Plan::routes`], when the
-    /// producer computed them (a threaded file run does, on the decoding thread; see
-    /// [`crate::handoff`]); else compute them with [`route_id::for_each_route_id`].
-    pub route_ids: Option<&'a [route_id::RouteId]>,
+/// What one decoder of a run split by peer does with a framed message (see
+/// [`crate::pipeline::lanes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// Its peer is this decoder's: decode, count, report.
+    Own,
+    /// No per-peer header (or none that can be read): every decoder decodes it.
+    Shared,
+    /// Another decoder's peer: only its per-peer header.
+    Foreign(PeerHeader),
 }
 
-/// What a stream yields. Events are handed to the sink by value and never stored, so the
-/// message variant stays unboxed: boxing would cost an allocation per message.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
-pub enum Event<'a> {
-    /// A message.
-    Message(Decoded<'a>),
-    /// A finding.
-    Finding(Finding),
-}
-
-/// What is known about the router at the other end of the stream.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct RouterInfo {
-    /// The router's address, when the source knows it (capture, OpenBMP, live).
-    pub address: Option<std::net::IpAddr>,
-    /// sysName from the latest Initiation.
-    pub sys_name: Option<String>,
-    /// sysDescr from the latest Initiation.
-    pub sys_descr: Option<String>,
+/// Decides the [`Share`] of every framed message, for one decoder of a run split by peer.
+pub trait Splitter {
+    /// What this decoder does with `raw` (the whole message, common header first).
+    fn share(&mut self, raw: &[u8]) -> Share;
+    /// Whether this decoder counts the shared messages and reports what belongs to no peer.
+    fn first(&self) -> bool;
 }
 
 /// Decoder state of one stream.
@@ -104,12 +79,13 @@ impl StreamDecoder {
         self.drain(sink);
     }
 
-    /// [`push`](Self::push) for one lane of a run split by peer (see [`crate::lanes`]);
+    /// [`push`](Self::push) for one lane of a run split by peer (see
+    /// [`crate::pipeline::lanes`]);
     /// without a lane, every delivery is [`Delivery::Counted`].
     pub fn push_lane(
         &mut self,
         data: &[u8],
-        lane: Option<&mut Lane>,
+        lane: Option<&mut dyn Splitter>,
         sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
     ) {
         self.framer.push(data);
@@ -120,7 +96,7 @@ impl StreamDecoder {
     pub fn gap_lane(
         &mut self,
         missing: u64,
-        lane: Option<&mut Lane>,
+        lane: Option<&mut dyn Splitter>,
         sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
     ) {
         if lane.as_ref().is_none_or(|l| l.first()) {
@@ -134,7 +110,7 @@ impl StreamDecoder {
     /// [`finish`](Self::finish) for one lane.
     pub fn finish_lane(
         &mut self,
-        lane: Option<&mut Lane>,
+        lane: Option<&mut dyn Splitter>,
         sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
     ) {
         self.framer.finish();
@@ -182,7 +158,7 @@ impl StreamDecoder {
 
     fn drain_lane(
         &mut self,
-        mut lane: Option<&mut Lane>,
+        mut lane: Option<&mut dyn Splitter>,
         sink: &mut dyn FnMut(&RouterInfo, Delivery<'_, '_>),
     ) {
         let (framer, mut lower) = self.parts();
@@ -220,7 +196,8 @@ impl StreamDecoder {
     }
 }
 
-/// What a decoder hands on in one lane of a run split by peer (see [`crate::lanes`]).
+/// What a decoder hands on in one lane of a run split by peer (see
+/// [`crate::pipeline::lanes`]).
 #[derive(Debug, Clone, Copy)]
 pub enum Delivery<'e, 'a> {
     /// An event this lane counts and reports: every event when there are no lanes.
@@ -313,7 +290,7 @@ impl Lower<'_> {
             }
         };
         let mut findings = Vec::new();
-        let peer = msg.peer;
+        let peer = msg.peer().copied();
         let f = |kind: Kind, at: u64, detail: String| {
             Finding::new(kind, at, Some(msg_type), detail).with_peer(peer)
         };
@@ -337,8 +314,8 @@ impl Lower<'_> {
             Body::Initiation(tlvs) => {
                 for t in tlvs {
                     match t.tlv_type {
-                        1 => self.router.sys_descr = Some(t.text()),
-                        2 => self.router.sys_name = Some(t.text()),
+                        info::SYS_DESCR => self.router.sys_descr = Some(t.text()),
+                        info::SYS_NAME => self.router.sys_name = Some(t.text()),
                         _ => {}
                     }
                 }
@@ -352,8 +329,7 @@ impl Lower<'_> {
                     raw.len()
                 ),
             )),
-            Body::PeerUp(up) => {
-                let p = peer.as_ref().expect("per-peer message has a peer header");
+            Body::PeerUp(p, up) => {
                 let sent = decode_open(&up.sent_open, raw, offset, "sent OPEN", &f, &mut findings);
                 let recv = decode_open(
                     &up.received_open,
@@ -374,8 +350,7 @@ impl Lower<'_> {
                     opens = Some(Box::new((s, r)));
                 }
             }
-            Body::PeerDown(down) => {
-                let p = peer.as_ref().expect("per-peer message has a peer header");
+            Body::PeerDown(p, down) => {
                 if !self.sessions.peer_down(p) {
                     findings.push(f(
                         Kind::PeerDownWithoutPeerUp,
@@ -417,7 +392,7 @@ impl Lower<'_> {
                     ));
                 }
             }
-            Body::StatisticsReport(report) => {
+            Body::StatisticsReport(_, report) => {
                 if report.declared_count as usize != report.stats.len()
                     || !report.trailing.is_empty()
                 {
@@ -437,16 +412,15 @@ impl Lower<'_> {
                     ));
                 }
             }
-            Body::RouteMonitoring(rm) => {
-                let p = peer.as_ref().expect("per-peer message has a peer header");
+            Body::RouteMonitoring(p, rm) => {
                 update_plan = self.route_monitoring(p, rm, raw, offset, &f, &mut findings);
             }
-            Body::RouteMirroring(tlvs) => {
+            Body::RouteMirroring(p, tlvs) => {
                 for (index, t) in tlvs.iter().enumerate().filter(|(_, t)| t.tlv_type == 0) {
                     match bgp::split_pdu(t.value) {
                         Ok((_, pdu)) => {
                             check_pdu(&pdu, raw, offset, "mirrored BGP message", &f, &mut findings);
-                            if let (Some(p), bgp::TYPE_UPDATE) = (peer.as_ref(), pdu.msg_type) {
+                            if pdu.msg_type == bgp::TYPE_UPDATE {
                                 // Mirrored messages are what the peer sent: Adj-RIB-In context.
                                 match update::parse(pdu.body) {
                                     Ok(u) => {

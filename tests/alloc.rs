@@ -15,13 +15,14 @@ use std::alloc::System;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bmpctl::builder::{bgp, bmp};
 use bmpctl::decode::bgp::update::{self, DecodeParams, How};
 use bmpctl::decode::bgp::{attr, split_pdu};
 use bmpctl::decode::bmp::{Body, parse_message};
+use bmpctl::event::{Event, RouterInfo};
 use bmpctl::frame::{DEFAULT_MAX_MESSAGE, FrameEvent, Framer};
 use bmpctl::session::PeerKey;
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::{bgp, bmp};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
@@ -41,7 +42,7 @@ fn measure<R>(f: impl FnOnce() -> R) -> (R, Stats) {
 }
 
 // xorshift64 with a fixed seed per message, so both streams get the same attributes.
-use bmpctl::workload::XorShift;
+use bmpctl::testkit::workload::XorShift;
 
 struct PeerSpec {
     peer: bmp::Peer,
@@ -199,7 +200,7 @@ fn decode(bytes: &[u8]) -> Counts {
     let mut sink = |_: &RouterInfo, ev: Event<'_>| match ev {
         Event::Message(d) => {
             counts.messages += 1;
-            if let (Some((update, plan)), Some(peer)) = (&d.update, &d.msg.peer) {
+            if let (Some((update, plan)), Some(peer)) = (&d.update, d.msg.peer()) {
                 let e = counts.per_peer.entry(PeerKey::from(peer)).or_default();
                 for r in plan.routes(update) {
                     if r.withdrawn {
@@ -256,7 +257,7 @@ fn breakdown(g: &Generated) -> Vec<(&'static str, Stats)> {
     let (_, s) = measure(|| {
         for m in rms {
             let msg = parse_message(m).expect("parses");
-            assert!(matches!(msg.body, Body::RouteMonitoring(_)));
+            assert!(matches!(msg.body, Body::RouteMonitoring(..)));
         }
     });
     out.push(("decode::bmp::parse_message", s));

@@ -3,7 +3,7 @@
 //! PMSI_TUNNEL (RFC 6514), Prefix-SID (RFC 8669, RFC 9252), BGP-LS and ATTR_SET (raw).
 //!
 //! Values are built octet by octet from the RFC layouts, wrapped with
-//! `bmpctl::builder::bgp::attr`, sent in a Route Monitoring after a Peer Up, and checked in the
+//! `bmpctl::testkit::bgp::attr`, sent in a Route Monitoring after a Peer Up, and checked in the
 //! `decode --json` object. Malformed values give a `malformed_attribute` finding while the rest
 //! of the UPDATE still decodes. `rfc7606_action` is checked per attribute type.
 
@@ -11,8 +11,8 @@
 #[allow(dead_code)]
 mod harness;
 
-use bmpctl::builder::{bgp, bmp};
 use bmpctl::decode::bgp::attr::{self, Rfc7606Action, rfc7606_action};
+use bmpctl::testkit::{bgp, bmp};
 use harness::*;
 use serde_json::{Value, json};
 

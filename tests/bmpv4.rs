@@ -1,9 +1,11 @@
 //! BMPv4 TLVs (stateless parsing, group, VRF name, path status) and Route Mirroring of UPDATEs,
 //! built from the draft and RFC layouts with the test builder.
 
-use bmpctl::builder::{bgp, bmp};
-use bmpctl::render::{StreamCtx, json};
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::event::StreamCtx;
+use bmpctl::event::{Event, RouterInfo};
+use bmpctl::render::json;
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
 /// Decodes `bytes` as one stream; returns the message JSON lines and the finding kinds.
@@ -12,11 +14,7 @@ fn decode(bytes: &[u8]) -> (Vec<Value>, Vec<String>) {
     let mut msgs = Vec::new();
     let mut finds = Vec::new();
     let mut sink = |router: &RouterInfo, ev: Event<'_>| {
-        let ctx = StreamCtx {
-            name: "t",
-            router,
-            observed: None,
-        };
+        let ctx = StreamCtx::new("t", router, None);
         match ev {
             Event::Message(d) => msgs.push(json::message(&ctx, &d)),
             Event::Finding(f) => finds.push(f.kind.name().to_string()),

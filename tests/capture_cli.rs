@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use bmpctl::decode::time::rfc3339_micros;
+use bmpctl::time::Timestamp;
 use serde_json::{Value, json};
 
 use synth::{Flow, Link, Seg, Session, SessionSpec, Time};
@@ -218,7 +218,7 @@ fn seg_time(router: u8, i: usize) -> Time {
 }
 
 fn time_text(t: Time) -> String {
-    rfc3339_micros(u64::from(t.0), t.1)
+    Timestamp::from_micros(u64::from(t.0), t.1).to_string()
 }
 
 /// A clean connection: SYN, SYN-ACK, the data segments, FIN.

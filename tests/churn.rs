@@ -8,7 +8,7 @@ mod support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
 /// A round time (a multiple of 10 s) so that 10 s buckets start at T, T+10, ...
@@ -176,7 +176,9 @@ fn buckets(peer: &Value) -> Vec<B> {
         .iter()
         .map(|b| {
             let start = b["start"].as_str().expect("timed bucket");
-            let secs = bmpctl::filter::parse_time(start).expect("RFC 3339") / 1_000_000;
+            let secs = bmpctl::time::Timestamp::parse(start)
+                .expect("RFC 3339")
+                .secs();
             let n = |k: &str| b[k].as_u64().unwrap_or_else(|| panic!("{k} in {b}"));
             (
                 secs - T as u64,
@@ -682,7 +684,7 @@ Most churning origin AS (steady state)
 fn memory_per_million_routes() {
     use bmpctl::analysis::churn::Churn;
     use bmpctl::analysis::{Analysis, View};
-    use bmpctl::render::StreamCtx;
+    use bmpctl::event::StreamCtx;
     use bmpctl::stream::StreamDecoder;
 
     fn status(key: &str) -> u64 {
@@ -700,11 +702,7 @@ fn memory_per_million_routes() {
     let mut dec = StreamDecoder::new(1 << 20);
     let mut feed = |view: &mut Churn, bytes: &[u8]| {
         dec.push(bytes, &mut |router, ev| {
-            let ctx = StreamCtx {
-                name: "memory",
-                router,
-                observed: None,
-            };
+            let ctx = StreamCtx::new("memory", router, None);
             view.event(&ctx, &ev);
         });
     };
@@ -730,7 +728,7 @@ fn memory_per_million_routes() {
         feed(&mut view, &m);
         i += per_msg as u32;
     }
-    let report = view.report_json();
+    let report = serde_json::to_value(view.report()).expect("report");
     assert_eq!(
         report["peers"][0]["initial"]["announced"].as_u64(),
         Some(ROUTES as u64)

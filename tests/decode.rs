@@ -8,7 +8,7 @@
 #[path = "decode/harness.rs"]
 mod harness;
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp};
 use harness::*;
 use serde_json::{Value, json};
 
@@ -1561,7 +1561,7 @@ fn truncated_last_message_is_reported_at_the_end() {
     let mut dec = bmpctl::stream::StreamDecoder::new(CAP);
     let mut before = Vec::new();
     dec.push(&s, &mut |_, ev| {
-        before.push(matches!(ev, bmpctl::stream::Event::Finding(_)))
+        before.push(matches!(ev, bmpctl::event::Event::Finding(_)))
     });
     assert_eq!(before, [false], "only the Initiation before finish()");
     for n in [1, s.len()] {

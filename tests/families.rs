@@ -6,9 +6,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use bmpctl::builder::{bgp, bmp};
-use bmpctl::render::{StreamCtx, json, text};
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::event::StreamCtx;
+use bmpctl::event::{Event, RouterInfo};
+use bmpctl::render::{json, text};
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
 /// One route as the plan yields it: withdrawn, family, path id, `decoded` label.
@@ -65,11 +67,7 @@ fn run(bytes: &[u8]) -> Out {
     let mut out = Out::default();
     {
         let mut sink = |router: &RouterInfo, ev: Event<'_>| {
-            let ctx = StreamCtx {
-                name: "families",
-                router,
-                observed: None,
-            };
+            let ctx = StreamCtx::new("families", router, None);
             match ev {
                 Event::Message(d) => {
                     out.msgs.push(json::message(&ctx, &d));

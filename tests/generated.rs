@@ -19,8 +19,9 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 
-use bmpctl::builder::{bgp, bmp};
-use bmpctl::stream::{Event, StreamDecoder};
+use bmpctl::event::Event;
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::{bgp, bmp};
 use clap::CommandFactory;
 use clap_complete::Generator as _;
 
@@ -963,7 +964,7 @@ fn synthetic_sample_is_current() {
 }
 
 /// What the decoder made of one message, in the generator's terms.
-fn observed(d: &bmpctl::stream::Decoded<'_>) -> Intent {
+fn observed(d: &bmpctl::event::Decoded<'_>) -> Intent {
     let mut out = Intent {
         kind: bmpctl::decode::codes::message_type_name(d.msg.header.msg_type),
         ..Intent::default()
@@ -996,7 +997,7 @@ fn synthetic_sample_decodes_cleanly() {
     let mut got = Vec::new();
     let mut findings = Vec::new();
     let mut sys_name = None;
-    let mut sink = |router: &bmpctl::stream::RouterInfo, ev: Event<'_>| match ev {
+    let mut sink = |router: &bmpctl::event::RouterInfo, ev: Event<'_>| match ev {
         Event::Message(d) => {
             got.push(observed(&d));
             sys_name.clone_from(&router.sys_name);

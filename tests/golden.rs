@@ -51,7 +51,13 @@ const COMMANDS: &[(&str, &[&str], bool)] = &[
 const EXTRA: &[(&str, &[&str], bool)] = &[
     (
         "frr-pcap.decode-json-afi-ipv6",
-        &["decode", "--json", "--afi", "ipv6", "samples/recordings/frr.pcap"],
+        &[
+            "decode",
+            "--json",
+            "--afi",
+            "ipv6",
+            "samples/recordings/frr.pcap",
+        ],
         true,
     ),
     (
@@ -342,13 +348,8 @@ fn json_diff(path: &str, a: &Value, b: &Value) -> Option<String> {
                     return Some(d);
                 }
             }
-            (x.len() != y.len()).then(|| {
-                format!(
-                    "{path}: expected {} elements, got {}",
-                    x.len(),
-                    y.len()
-                )
-            })
+            (x.len() != y.len())
+                .then(|| format!("{path}: expected {} elements, got {}", x.len(), y.len()))
         }
         _ => (a != b).then(|| format!("{path}: expected {a}, got {b}")),
     }
@@ -365,10 +366,7 @@ fn compare(case: &Case, expected: &[u8], actual: &[u8]) -> Option<String> {
         let (el, al): (Vec<&str>, Vec<&str>) = (exp.lines().collect(), act.lines().collect());
         for (i, (e, a)) in el.iter().zip(&al).enumerate() {
             if e != a {
-                return Some(format!(
-                    "line {}:\n  expected: {e}\n  actual:   {a}",
-                    i + 1
-                ));
+                return Some(format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1));
             }
         }
         return Some(format!(
@@ -379,7 +377,11 @@ fn compare(case: &Case, expected: &[u8], actual: &[u8]) -> Option<String> {
     }
     let (el, al): (Vec<&str>, Vec<&str>) = (exp.lines().collect(), act.lines().collect());
     if el.len() != al.len() {
-        return Some(format!("expected {} JSON lines, got {}", el.len(), al.len()));
+        return Some(format!(
+            "expected {} JSON lines, got {}",
+            el.len(),
+            al.len()
+        ));
     }
     for (i, (e, a)) in el.iter().zip(&al).enumerate() {
         let ev: Value = serde_json::from_str(e).unwrap_or(Value::String(e.to_string()));
@@ -461,7 +463,10 @@ fn every_command_on_every_input_prints_what_was_recorded() {
             continue;
         };
         let Some(expected) = read_gz(&gz_path(&case.name)) else {
-            failures.push(format!("{}: tests/golden/{}.out.gz is missing", case.name, case.name));
+            failures.push(format!(
+                "{}: tests/golden/{}.out.gz is missing",
+                case.name, case.name
+            ));
             continue;
         };
         let mut why = Vec::new();
@@ -492,10 +497,12 @@ fn every_command_on_every_input_prints_what_was_recorded() {
     // A recorded case that no longer runs (a sample renamed) must not pass unnoticed.
     for name in recorded.keys() {
         let ran = cases.iter().any(|c| &c.name == name);
-        let is_capture = !SAMPLES.iter().any(|s| name.starts_with(&format!("{}.", slug(s))))
-            && !EXTRA.iter().any(|(n, args, _)| {
-                n == name && !args.iter().any(|a| a.starts_with(CAPTURES))
-            });
+        let is_capture = !SAMPLES
+            .iter()
+            .any(|s| name.starts_with(&format!("{}.", slug(s))))
+            && !EXTRA
+                .iter()
+                .any(|(n, args, _)| n == name && !args.iter().any(|a| a.starts_with(CAPTURES)));
         if !ran && (have_captures || !is_capture) {
             failures.push(format!("{name}: recorded but no longer run"));
         }

@@ -10,10 +10,12 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use bmpctl::decode::bgp::route_id::{RouteId, for_each_route_id};
-use bmpctl::handoff::{Batch, Item, redecode};
-use bmpctl::render::{StreamCtx, json, text};
+use bmpctl::event::StreamCtx;
+use bmpctl::event::{Event, RouterInfo};
+use bmpctl::pipeline::handoff::{Batch, Item, redecode};
+use bmpctl::render::{json, text};
 use bmpctl::source::{self, SourceEvent, SourceOptions};
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::stream::StreamDecoder;
 
 /// Decodes `path` and checks the hand-off of every message; returns (messages, routes, the
 /// messages as JSON).
@@ -26,11 +28,7 @@ fn check_file(path: &Path) -> (u64, u64, Vec<String>) {
     let mut batch = Batch::default();
     let mut check = |router: &RouterInfo, ev: Event<'_>| {
         let Event::Message(d) = ev else { return };
-        let ctx = StreamCtx {
-            name: &name,
-            router,
-            observed: None,
-        };
+        let ctx = StreamCtx::new(&name, router, None);
         batch.clear();
         batch.message(None, &d, true);
         let Some(Item::Message {
@@ -116,7 +114,7 @@ fn samples_survive_the_handoff() {
 /// AS_PATH on a 4-octet session, Route Mirroring of an UPDATE, attributes that do not frame.
 #[test]
 fn plans_with_fallbacks_and_mirroring_survive_the_handoff() {
-    use bmpctl::builder::{bgp, bmp};
+    use bmpctl::testkit::{bgp, bmp};
     let peer = bmp::Peer::global("192.0.2.1".parse().unwrap(), 65001, [192, 0, 2, 1]);
     let caps = [bgp::cap_as4(65001), bgp::cap_add_path(&[(1, 1, 3)])];
     let open = bgp::open(65001, 90, [192, 0, 2, 1], &caps);

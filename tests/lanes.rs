@@ -9,7 +9,7 @@ mod support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 use support::{TempDir, bmpctl, captures_dir};
 

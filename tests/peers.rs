@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::{Value, json};
 
 use support::{TempDir, bmpctl};
@@ -596,8 +596,8 @@ fn vm_hwm_kib() -> u64 {
 #[ignore]
 fn memory_per_million_routes() {
     use bmpctl::analysis::{Analysis, View, peers::Peers};
+    use bmpctl::event::StreamCtx;
     use bmpctl::filter::Filter;
-    use bmpctl::render::StreamCtx;
     use bmpctl::stream::StreamDecoder;
 
     const V4: u32 = 300_000;
@@ -639,12 +639,8 @@ fn memory_per_million_routes() {
     let before = vm_hwm_kib();
     let mut view = Peers::new(Filter::default());
     let mut dec = StreamDecoder::new(1 << 20);
-    let mut sink = |router: &bmpctl::stream::RouterInfo, ev: bmpctl::stream::Event<'_>| {
-        let ctx = StreamCtx {
-            name: "big",
-            router,
-            observed: None,
-        };
+    let mut sink = |router: &bmpctl::event::RouterInfo, ev: bmpctl::event::Event<'_>| {
+        let ctx = StreamCtx::new("big", router, None);
         view.event(&ctx, &ev);
     };
     for chunk in dump.chunks(1 << 16) {
@@ -652,7 +648,7 @@ fn memory_per_million_routes() {
     }
     dec.finish(&mut sink);
     let after = vm_hwm_kib();
-    let report = view.report_json();
+    let report = serde_json::to_value(view.report()).expect("report");
     let tracked: u64 = report["peers"]
         .as_array()
         .unwrap()

@@ -9,11 +9,13 @@ mod support;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::event::StreamCtx;
+use bmpctl::event::{Event, RouterInfo};
 use bmpctl::finding::{Finding, Kind, Severity};
 use bmpctl::frame::{FrameEvent, Framer};
-use bmpctl::render::{StreamCtx, json, text};
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::render::{json, text};
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::{bgp, bmp};
 
 /// Cap used for every decoder here (the CLI default).
 const MAX_MESSAGE: u32 = bmpctl::frame::DEFAULT_MAX_MESSAGE;
@@ -74,11 +76,7 @@ impl Outcome {
 
 /// Renders one event every way the CLI can (JSON, text, text -v) and checks the JSON shape.
 fn render(name: &str, router: &RouterInfo, ev: &Event<'_>) {
-    let ctx = StreamCtx {
-        name,
-        router,
-        observed: None,
-    };
+    let ctx = StreamCtx::new(name, router, None);
     match ev {
         Event::Message(d) => {
             let v = json::message(&ctx, d);
@@ -868,7 +866,7 @@ fn byte_flips_do_not_panic_real_captures() {
 // ---------------------------------------------------------------------------------------------
 
 /// xorshift64 with a fixed seed: reproducible pseudo-random input.
-use bmpctl::workload::XorShift;
+use bmpctl::testkit::workload::XorShift;
 
 /// Helpers on the shared generator for this file's needs.
 trait Draw {

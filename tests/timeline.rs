@@ -6,7 +6,7 @@ mod support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
-use bmpctl::builder::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::{Value, json};
 
 /// Base time of the generated streams: 2023-11-14T22:13:20Z.
@@ -59,7 +59,7 @@ fn names_and_times(v: &Value) -> Vec<(String, Value)> {
 }
 
 fn time(secs: u32) -> Value {
-    let t = bmpctl::decode::time::rfc3339_micros(secs as u64, 0);
+    let t = bmpctl::time::Timestamp::new(secs as u64, 0).to_string();
     Value::String(t)
 }
 

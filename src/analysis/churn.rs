@@ -123,18 +123,27 @@ use super::routes::{
     AttrFingerprint, AttrStore, Change, KeyMap, Outcomes, RouteTable, apply_route, identity,
     route_key,
 };
-use super::{Analysis, Lifecycle, View, event_time, micros};
+use super::{Analysis, View};
 use crate::decode::bgp::attr;
 use crate::decode::bgp::update::{Plan, Route, Update};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{PeerHeader, RibView};
 use crate::decode::codes;
-use crate::decode::time::rfc3339_micros;
+use crate::event::{Event, Lifecycle, StreamCtx, event_time};
 use crate::filter::Filter;
-use crate::render::StreamCtx;
 use crate::render::sanitize::for_terminal;
 use crate::session::PeerKey;
-use crate::stream::Event;
+use crate::time::Timestamp;
+
+/// Microseconds since the epoch.
+fn micros(t: Timestamp) -> u64 {
+    t.micros()
+}
+
+/// RFC 3339 text of `secs` and `micros`.
+fn rfc3339_micros(secs: u64, micros: u32) -> String {
+    Timestamp::from_micros(secs, micros).to_string()
+}
 
 /// Default bucket widths, seconds.
 const LADDER: [u64; 11] = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 21_600, 86_400];
@@ -1038,11 +1047,11 @@ impl Analysis for Churn {
             self.routers[router].name = ctx.router_name();
             return;
         }
-        let Some(peer) = d.msg.peer.as_ref() else {
+        let Some(peer) = d.msg.peer() else {
             return;
         };
         match &d.msg.body {
-            Body::PeerUp(_) => {
+            Body::PeerUp(..) => {
                 let i = self.row(router, sid, peer);
                 self.rows[i].begin_dump();
                 // Many routers send one Peer Up for all RIB views of a peer.
@@ -1052,14 +1061,14 @@ impl Analysis for Churn {
                     }
                 }
             }
-            Body::PeerDown(_) => {
+            Body::PeerDown(..) => {
                 for j in self.siblings(router, peer) {
                     let row = &mut self.rows[j];
                     row.clear_table();
                     row.dump.active = false;
                 }
             }
-            Body::RouteMonitoring(_) => {
+            Body::RouteMonitoring(..) => {
                 if let Some((u, plan)) = &d.update {
                     let i = self.row(router, sid, peer);
                     self.update(i, t, u, plan);
@@ -1172,10 +1181,36 @@ fn right(t: &mut Table, cols: &[usize]) {
 }
 
 impl View for Churn {
+    fn report(&self) -> super::Report<'_> {
+        super::Report::Churn(Report { view: self })
+    }
+
     fn threaded(&self) -> bool {
         true
     }
+}
 
+/// The report. Its JSON and text are still built by the view's own code (`report_json`,
+/// `report_text`); they move to serde types and a renderer in [`crate::render`].
+#[derive(Debug)]
+pub struct Report<'a> {
+    view: &'a Churn,
+}
+
+impl serde::Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.view.report_json().serialize(s)
+    }
+}
+
+impl Report<'_> {
+    /// The text report, `width` columns wide.
+    pub fn legacy_text(&self, width: u16) -> String {
+        self.view.report_text(width)
+    }
+}
+
+impl Churn {
     fn report_json(&self) -> Value {
         let span = self.grid.span;
         let t = |us: u64| Value::from(rfc3339_micros(us / 1_000_000, (us % 1_000_000) as u32));
@@ -1258,7 +1293,6 @@ impl View for Churn {
             "top_origin_as": top_origin_as,
         })
     }
-
     fn report_text(&self, width: u16) -> String {
         let mut out = String::new();
         let rows = self.ordered();

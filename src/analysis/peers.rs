@@ -136,7 +136,7 @@ use serde_json::{Map, Value, json};
 
 use super::route_set::RouteSet;
 use super::routes::{FastBuild, RouteId, for_each_route_id};
-use super::{Analysis, EndHow, Lifecycle, View, event_time, header_time};
+use super::{Analysis, View};
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::How;
 use crate::decode::bgp::{self, BgpMessage};
@@ -146,14 +146,13 @@ use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::stats::StatValue;
 use crate::decode::codes;
 use crate::decode::hex;
-use crate::decode::time::rfc3339_micros;
+use crate::event::{EndReason, Event, Lifecycle, StreamCtx, event_time, header_time};
 use crate::filter::Filter;
-use crate::render::StreamCtx;
 use crate::render::json::time_or_null;
 use crate::render::sanitize::for_terminal;
-use crate::stream::Event;
+use crate::time::Timestamp;
 
-type Time = Option<(u64, u32)>;
+type Time = Option<Timestamp>;
 
 /// A monitored peer within a router.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -921,10 +920,10 @@ impl Peers {
         }
     }
 
-    fn peer_up(&mut self, router: usize, p: &PeerHeader, d: &crate::stream::Decoded<'_>, t: Time) {
+    fn peer_up(&mut self, router: usize, p: &PeerHeader, d: &crate::event::Decoded<'_>, t: Time) {
         self.routers[router].ended = false;
         let table_name = match &d.msg.body {
-            Body::PeerUp(up) => up
+            Body::PeerUp(_, up) => up
                 .information
                 .iter()
                 .find(|i| i.tlv_type == 3)
@@ -1112,9 +1111,9 @@ impl Peers {
 /// `YYYY-MM-DD` and `HH:MM:SS` (UTC) on two lines, for the table.
 fn time_text(t: Time) -> String {
     match t {
-        Some((s, us)) => {
-            let full = rfc3339_micros(s, us);
-            full.get(..19).unwrap_or(&full).replacen('T', "\n", 1)
+        Some(t) => {
+            let (date, time) = t.date_and_time();
+            format!("{date}\n{time}")
         }
         None => "-".to_string(),
     }
@@ -1136,16 +1135,16 @@ impl Analysis for Peers {
         let router = self.router_of(ctx);
         let t = event_time(ctx, ev).or(self.routers[router].last_time);
         self.routers[router].last_time = t;
-        match (&d.msg.body, d.msg.peer.as_ref()) {
-            (Body::Initiation(_), _) => self.initiation(router, ctx, t),
-            (Body::Termination(_), _) => self.session_ended(router, "termination", t),
-            (Body::PeerUp(_), Some(p)) => self.peer_up(router, p, d, t),
-            (Body::PeerDown(down), Some(p)) => self.peer_down(router, p, &down.reason, t),
-            (Body::RouteMonitoring(_), Some(p)) => {
+        match &d.msg.body {
+            Body::Initiation(_) => self.initiation(router, ctx, t),
+            Body::Termination(_) => self.session_ended(router, "termination", t),
+            Body::PeerUp(p, _) => self.peer_up(router, p, d, t),
+            Body::PeerDown(p, down) => self.peer_down(router, p, &down.reason, t),
+            Body::RouteMonitoring(p, _) => {
                 self.route_monitoring(router, p, d.update.as_ref(), d.route_ids, t)
             }
-            (Body::StatisticsReport(report), Some(p)) => self.statistics(router, p, report, t),
-            _ => {}
+            Body::StatisticsReport(p, report) => self.statistics(router, p, report, t),
+            Body::RouteMirroring(..) | Body::Unknown(_) => {}
         }
     }
 
@@ -1160,11 +1159,11 @@ impl Analysis for Peers {
         match *l {
             Lifecycle::StreamStart {
                 stream,
-                router,
+                address,
                 time,
                 ..
             } => {
-                self.stream_start(stream, router, time);
+                self.stream_start(stream, address, time);
             }
             Lifecycle::StreamEnd {
                 stream, how, time, ..
@@ -1176,7 +1175,10 @@ impl Analysis for Peers {
                 if self.routers[i].stream != stream {
                     return; // a newer session of the router already replaced this one
                 }
-                if matches!(how, EndHow::Fin | EndHow::Reset | EndHow::Superseded) {
+                if matches!(
+                    how,
+                    EndReason::Fin | EndReason::Reset | EndReason::Superseded
+                ) {
                     let time = time.or(self.routers[i].last_time);
                     self.session_ended(i, how.name(), time);
                 }
@@ -1186,6 +1188,10 @@ impl Analysis for Peers {
 }
 
 impl View for Peers {
+    fn report(&self) -> super::Report<'_> {
+        super::Report::Peers(Report { view: self })
+    }
+
     fn threaded(&self) -> bool {
         true
     }
@@ -1199,7 +1205,29 @@ impl View for Peers {
     fn uses_route_ids(&self) -> bool {
         true
     }
+}
 
+/// The report. Its JSON and text are still built by the view's own code (`report_json`,
+/// `report_text`); they move to serde types and a renderer in [`crate::render`].
+#[derive(Debug)]
+pub struct Report<'a> {
+    view: &'a Peers,
+}
+
+impl serde::Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.view.report_json().serialize(s)
+    }
+}
+
+impl Report<'_> {
+    /// The text report, `width` columns wide.
+    pub fn legacy_text(&self, width: u16) -> String {
+        self.view.report_text(width)
+    }
+}
+
+impl Peers {
     fn report_json(&self) -> Value {
         let rows: Vec<Value> = self
             .sorted()
@@ -1208,7 +1236,6 @@ impl View for Peers {
             .collect();
         json!({ "peers": rows })
     }
-
     fn report_text(&self, width: u16) -> String {
         let rows = self.sorted();
         if rows.is_empty() {

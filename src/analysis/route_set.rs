@@ -273,7 +273,7 @@ impl RouteSet {
 mod tests {
     use super::*;
     use crate::analysis::route_log::test_id as id;
-    use crate::workload::XorShift;
+    use crate::testkit::workload::XorShift;
     use std::collections::HashMap;
 
     #[test]

@@ -372,7 +372,7 @@ impl RouteTable {
 mod tests {
     use super::*;
     use crate::analysis::route_log::test_id as id;
-    use crate::workload::XorShift;
+    use crate::testkit::workload::XorShift;
     use std::collections::HashMap;
 
     const V4: (u16, u8) = (1, 1);

@@ -265,8 +265,8 @@ pub fn apply_update<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builder::bgp;
     use crate::decode::bgp::update::{self, DecodeParams, How};
+    use crate::testkit::bgp;
 
     fn upd(bytes: &[u8]) -> Update<'_> {
         update::parse(&bytes[19..]).unwrap()

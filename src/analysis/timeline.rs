@@ -129,7 +129,7 @@ use colored::Colorize;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::{Map, Value, json};
 
-use super::{Analysis, EndHow, Lifecycle, View, event_time, micros};
+use super::{Analysis, View};
 use crate::decode::bgp::open::{Capability, Open};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu};
 use crate::decode::bmp::Body;
@@ -137,15 +137,20 @@ use crate::decode::bmp::header::{PeerHeader, RibView};
 use crate::decode::bmp::info::InfoTlv;
 use crate::decode::bmp::peer_down::Reason;
 use crate::decode::codes;
-use crate::decode::time::rfc3339_micros;
+use crate::event::{EndReason as EndHow, Event, Lifecycle, RouterInfo, StreamCtx, event_time};
 use crate::filter::Filter;
 use crate::finding::{Kind, Severity};
 use crate::hash::FastBuild;
+use crate::render::json as rjson;
 use crate::render::json::time_or_null;
 use crate::render::sanitize::for_terminal;
-use crate::render::{StreamCtx, json as rjson};
 use crate::session::PeerKey;
-use crate::stream::{Event, RouterInfo};
+use crate::time::Timestamp;
+
+/// Microseconds since the epoch.
+fn micros(t: Timestamp) -> u64 {
+    t.micros()
+}
 
 /// Findings of one kind kept per stream; the rest are counted.
 pub const FINDINGS_PER_KIND: u32 = 1000;
@@ -218,8 +223,8 @@ enum Kindof {
         suppressed: Option<u64>,
     },
     ClockSkew {
-        router_time: (u64, u32),
-        observed: (u64, u32),
+        router_time: Timestamp,
+        observed: Timestamp,
         skew_micros: i64,
         message: &'static str,
     },
@@ -246,7 +251,7 @@ impl Kindof {
 #[derive(Debug, Clone)]
 struct Stored {
     stream: usize,
-    time: Option<(u64, u32)>,
+    time: Option<Timestamp>,
     /// Sort key (microseconds); `None` until the stream shows a time.
     key: Option<u64>,
     peer: Option<PeerHeader>,
@@ -265,7 +270,7 @@ struct ViewState {
 #[derive(Debug, Default)]
 struct Suppressed {
     count: u64,
-    time: Option<(u64, u32)>,
+    time: Option<Timestamp>,
     key: Option<u64>,
     peer: Option<PeerHeader>,
 }
@@ -369,7 +374,7 @@ impl Timeline {
 
     /// Notes a time seen in a stream: the latest time, and the sort key of the events that
     /// were waiting for one.
-    fn see_time(&mut self, s: usize, t: Option<(u64, u32)>) {
+    fn see_time(&mut self, s: usize, t: Option<Timestamp>) {
         let Some(t) = t.map(micros) else { return };
         let st = &mut self.streams[s];
         st.max_time = Some(st.max_time.map_or(t, |m| m.max(t)));
@@ -384,7 +389,7 @@ impl Timeline {
     fn push(
         &mut self,
         s: usize,
-        time: Option<(u64, u32)>,
+        time: Option<Timestamp>,
         peer: Option<PeerHeader>,
         lifecycle: bool,
         what: Kindof,
@@ -409,7 +414,7 @@ impl Timeline {
         idx
     }
 
-    fn replaced(&mut self, s: usize, time: Option<(u64, u32)>, previous: usize, by: &'static str) {
+    fn replaced(&mut self, s: usize, time: Option<Timestamp>, previous: usize, by: &'static str) {
         if previous == s || self.streams[s].replaced {
             return;
         }
@@ -434,7 +439,7 @@ impl Timeline {
         );
     }
 
-    fn finding(&mut self, s: usize, time: Option<(u64, u32)>, f: &crate::finding::Finding) {
+    fn finding(&mut self, s: usize, time: Option<Timestamp>, f: &crate::finding::Finding) {
         let n = self.streams[s].findings.entry(f.kind).or_insert(0);
         if *n >= FINDINGS_PER_KIND {
             self.see_time(s, time);
@@ -464,7 +469,7 @@ impl Timeline {
         &mut self,
         ctx: &StreamCtx<'_>,
         s: usize,
-        time: Option<(u64, u32)>,
+        time: Option<Timestamp>,
         p: &PeerHeader,
         up: &crate::decode::bmp::peer_up::PeerUp<'_>,
         opens: Option<&(Open<'_>, Open<'_>)>,
@@ -536,7 +541,7 @@ impl Timeline {
         &mut self,
         ctx: &StreamCtx<'_>,
         s: usize,
-        time: Option<(u64, u32)>,
+        time: Option<Timestamp>,
         p: &PeerHeader,
         reason: &Reason<'_>,
     ) {
@@ -580,7 +585,7 @@ impl Timeline {
     fn end_of_rib(
         &mut self,
         s: usize,
-        time: Option<(u64, u32)>,
+        time: Option<Timestamp>,
         p: &PeerHeader,
         (afi, safi): (u16, u8),
     ) {
@@ -621,18 +626,18 @@ impl Timeline {
     }
 
     fn clock_skew(&mut self, ctx: &StreamCtx<'_>, s: usize, msg: &crate::decode::bmp::BmpMessage) {
-        let (Some(p), Some(observed)) = (msg.peer.as_ref(), ctx.observed) else {
+        let (Some(p), Some(observed)) = (msg.peer(), ctx.observed) else {
             return;
         };
         if p.ts_sec == 0 {
             return;
         }
-        let router_time = (p.ts_sec as u64, p.ts_usec);
+        let router_time = Timestamp::from_micros(p.ts_sec.into(), p.ts_usec);
         // In i128: capture times may be as large as a pcapng clock allows.
         let skew = (i128::from(micros(router_time)) - i128::from(micros(observed)))
             .clamp(i64::MIN.into(), i64::MAX.into()) as i64;
         let limit = (CLOCK_SKEW_LIMIT_SECS * 1_000_000) as i64;
-        let behind_counts = matches!(msg.body, Body::PeerDown(_) | Body::StatisticsReport(_));
+        let behind_counts = matches!(msg.body, Body::PeerDown(..) | Body::StatisticsReport(..));
         if !(skew > limit || (skew < -limit && behind_counts)) {
             return;
         }
@@ -709,11 +714,7 @@ impl Timeline {
             sys_name: st.sys_name.clone(),
             sys_descr: None,
         };
-        let ctx = StreamCtx {
-            name: &st.name,
-            router: &router,
-            observed: None,
-        };
+        let ctx = StreamCtx::new(&st.name, &router, None);
         f.router(&ctx) && f.time(e.time)
     }
 
@@ -1160,7 +1161,7 @@ fn duration_text(us: u64) -> String {
 
 /// One line of the text report.
 struct Row {
-    time: Option<(u64, u32)>,
+    time: Option<Timestamp>,
     router: String,
     peer: String,
     event: &'static str,
@@ -1261,20 +1262,16 @@ impl Analysis for Timeline {
                         self.streams[s].termination = Some(reason);
                         self.push(s, time, None, false, Kindof::Termination { reason, info });
                     }
-                    Body::PeerUp(up) => {
-                        if let Some(p) = &d.msg.peer {
-                            self.peer_up(ctx, s, time, p, up, d.opens.as_deref());
-                        }
+                    Body::PeerUp(p, up) => {
+                        self.peer_up(ctx, s, time, p, up, d.opens.as_deref());
                     }
-                    Body::PeerDown(down) => {
-                        if let Some(p) = &d.msg.peer {
-                            self.peer_down(ctx, s, time, p, &down.reason);
-                        }
+                    Body::PeerDown(p, down) => {
+                        self.peer_down(ctx, s, time, p, &down.reason);
                     }
-                    Body::RouteMonitoring(_) => {
+                    Body::RouteMonitoring(p, _) => {
                         let eor = d.update.as_ref().and_then(|(u, _)| u.end_of_rib());
-                        match (eor, &d.msg.peer) {
-                            (Some(fam), Some(p)) if self.filter.family(fam.0, fam.1) => {
+                        match eor {
+                            Some(fam) if self.filter.family(fam.0, fam.1) => {
                                 self.end_of_rib(s, time, p, fam)
                             }
                             _ => self.see_time(s, time),
@@ -1291,9 +1288,10 @@ impl Analysis for Timeline {
         match *l {
             Lifecycle::StreamStart {
                 stream,
-                router,
+                address: router,
                 time,
                 reconnect,
+                ..
             } => {
                 let s = self.new_stream(stream, router);
                 if let Some(t) = time {
@@ -1323,6 +1321,7 @@ impl Analysis for Timeline {
                 router,
                 how,
                 time,
+                ..
             } => {
                 let s = match self.open.get(stream) {
                     Some(&s) => s,
@@ -1350,6 +1349,32 @@ impl Analysis for Timeline {
 }
 
 impl View for Timeline {
+    fn report(&self) -> super::Report<'_> {
+        super::Report::Timeline(Report { view: self })
+    }
+}
+
+/// The report. Its JSON and text are still built by the view's own code (`report_json`,
+/// `report_text`); they move to serde types and a renderer in [`crate::render`].
+#[derive(Debug)]
+pub struct Report<'a> {
+    view: &'a Timeline,
+}
+
+impl serde::Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.view.report_json().serialize(s)
+    }
+}
+
+impl Report<'_> {
+    /// The text report, `width` columns wide.
+    pub fn legacy_text(&self, width: u16) -> String {
+        self.view.report_text(width)
+    }
+}
+
+impl Timeline {
     fn report_json(&self) -> Value {
         let events: Vec<Value> = self.ordered().iter().map(|e| self.event_json(e)).collect();
         let peers: Vec<Value> = self
@@ -1372,7 +1397,6 @@ impl View for Timeline {
             .collect();
         json!({"events": events, "peers": peers})
     }
-
     fn report_text(&self, width: u16) -> String {
         let width = width as usize;
         let events = self.ordered();
@@ -1431,8 +1455,8 @@ impl View for Timeline {
         let mut day = String::new();
         for r in &rows {
             let (date, clock) = match r.time {
-                Some((s, us)) => {
-                    let full = rfc3339_micros(s, us);
+                Some(t) => {
+                    let full = t.to_string();
                     (full[..10].to_string(), full[11..23].to_string())
                 }
                 None => (String::new(), "-".to_string()),

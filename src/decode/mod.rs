@@ -4,7 +4,6 @@
 pub mod bgp;
 pub mod bmp;
 pub mod codes;
-pub mod time;
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Live BMP: the station (`listen`, `connect`) and the sender (`replay`).
+//! Live BMP: the station's sessions as a [`Source`] (`listen`, `connect`) and the sender
+//! (`replay`).
 //!
 //! # Station design
 //! The network side runs on a tokio runtime created for live commands only (the rest of the
@@ -9,47 +10,45 @@
 //! the owned chunk through one bounded channel ([`CHANNEL`] chunks) to the consumer. An idle
 //! session holds no buffer at all.
 //!
-//! The consumer ([`consume`]) runs on the calling thread: it owns every
-//! [`crate::stream::StreamDecoder`] (through [`crate::app`]'s `DecodeRun`, the very path files
-//! take), the sink (message log or view) and stdout. When it is slow (a slow terminal, a big
-//! view), the channel fills, readers wait on it, stop reading their sockets, and TCP flow
-//! control slows the routers down: memory stays bounded at about `CHANNEL × CHUNK` plus one
-//! chunk per session plus the decoders' state.
+//! The consumer is whatever runs [`LiveSource::run`] on the calling thread: the pipeline, which
+//! owns every stream decoder, the sink (message log or view) and stdout, as for files. When it
+//! is slow (a slow terminal, a big view), the channel fills, readers wait on it, stop reading
+//! their sockets, and TCP flow control slows the routers down: memory stays bounded at about
+//! `CHANNEL × CHUNK` plus one chunk per session plus the decoders' state.
 //!
-//! A session whose bytes do not frame is cut off by the consumer (see [`GARBAGE_LIMIT`]): it
-//! reports a finding and tells that session's reader to close; other sessions go on.
+//! A session whose bytes do not frame is cut off when the consumer answers
+//! [`Control::Close`]: its reader closes the connection, and what it had still queued is not
+//! handed on; other sessions go on.
 //!
-//! The run ends on Ctrl-C, SIGTERM, `--duration` or `--count`: a shared flag tells the
-//! acceptors and readers to stop, each reader ends its session (its file is complete: every
-//! chunk was written before it was queued), the consumer drains the channel, and the final
-//! report and the summary line are printed.
+//! The run ends on Ctrl-C, SIGTERM, `--duration`, or when the consumer answers
+//! [`Control::Stop`] (`--count` reached, output failed): a shared flag tells the acceptors and
+//! readers to stop, each reader ends its session (its file is complete: every chunk was
+//! written before it was queued), the channel drains, and [`LiveSource::run`] returns.
 
 mod replay;
 mod station;
 
-use std::io::{self, Write};
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::app::{self, DecodeRun, ExitStatus, Sink, Summary};
-use crate::cli::{ConnectArgs, ListenArgs, LiveOutputArgs, LiveRunArgs, ReplayArgs};
-use crate::finding::{Finding, Kind};
-use crate::source::{EndReason, SourceEvent, Timestamp};
+pub use replay::{ReplayConfig, replay};
+pub use station::{ConnectConfig, DEFAULT_PORT, ListenAddr, ListenConfig, parse_listen_addr};
+
+use crate::event::EndReason;
+use crate::source::{Consumer, Control, Source, SourceError, SourceEvent, StreamId};
+use crate::time::Timestamp;
 
 /// Largest read from a session socket (and so the largest chunk queued).
 pub const CHUNK: usize = 64 << 10;
 
 /// Chunks queued between the readers and the consumer, for all sessions together.
 pub const CHANNEL: usize = 32;
-
-/// A session is disconnected once its `garbage_skipped` findings add up to more than this many
-/// bytes, or once this many bytes beyond `--max-message` arrived without a single message
-/// framing (a peer that sends nothing that frames never produces a finding on its own).
-pub const GARBAGE_LIMIT: u64 = 1 << 20;
 
 /// What the network side tells the consumer.
 #[derive(Debug)]
@@ -78,22 +77,13 @@ pub(crate) enum Msg {
     Tick,
 }
 
-/// Now, as a [`Timestamp`].
-pub(crate) fn now() -> Timestamp {
-    let d = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    Timestamp::new(d.as_secs(), d.subsec_nanos())
-}
-
 /// `192.0.2.1:43210`, `[2001:db8::1]:43210`; IPv4-mapped IPv6 addresses shown as IPv4.
 pub(crate) fn peer_name(peer: SocketAddr) -> String {
     SocketAddr::new(peer.ip().to_canonical(), peer.port()).to_string()
 }
 
-/// The run-wide stop flag: set once, by a signal, `--duration`, `--count` or a fatal output
-/// error.
-/// It also records that writing a `--write` file failed (the exit status is then 2).
+/// The run-wide stop flag: set once, by a signal, `--duration`, or the consumer.
+/// It also records that writing a `--write` file failed (the run then fails).
 #[derive(Debug, Clone)]
 pub(crate) struct Stop {
     flag: Arc<watch::Sender<bool>>,
@@ -134,231 +124,196 @@ impl Stop {
     }
 }
 
-/// What the consumer needs to know.
-struct ConsumeOpts {
-    max_message: u32,
-    limit: u64,
-    /// Re-draw the view on each tick (stdout is a terminal, text output).
-    redraw: bool,
-}
-
-/// Per-session state of the consumer.
-struct Session {
-    close: Option<oneshot::Sender<()>>,
-}
-
-/// Runs on the calling thread until every sender of `rx` is gone: decodes every session
-/// through `run`, re-draws the view on ticks, cuts off sessions that send garbage, stops the
-/// run when `--count` is reached or output fails.
-fn consume<W: Write>(
-    mut rx: mpsc::Receiver<Msg>,
-    run: &mut DecodeRun<'_, W>,
-    opts: &ConsumeOpts,
-    stop: &Stop,
-) -> Option<io::Error> {
-    let mut sessions: std::collections::HashMap<u64, Session> = Default::default();
-    let mut seen = std::collections::HashSet::new();
-    let mut write_err = None;
-    let stall_limit = u64::from(opts.max_message) + GARBAGE_LIMIT;
-    while let Some(msg) = rx.blocking_recv() {
-        match msg {
-            Msg::Start {
-                id,
-                peer,
-                time,
-                close,
-            } => {
-                let router = peer.ip().to_canonical();
-                let reconnect = !seen.insert(router);
-                sessions.insert(id, Session { close: Some(close) });
-                run.event(SourceEvent::StreamStart {
-                    id: crate::source::StreamId(id),
-                    name: peer_name(peer),
-                    router: Some(router),
-                    time: Some(time),
-                    reconnect,
-                });
-            }
-            Msg::Data { id, bytes, time } => {
-                let Some(session) = sessions.get_mut(&id) else {
-                    continue;
-                };
-                if session.close.is_none() {
-                    // Cut off: what was still queued is not decoded.
-                    continue;
-                }
-                run.event(SourceEvent::Data {
-                    id: crate::source::StreamId(id),
-                    bytes: &bytes,
-                    time: Some(time),
-                });
-                if let Some(h) = run.health(id) {
-                    let stalled = h.len.saturating_sub(h.progress);
-                    if h.garbage > GARBAGE_LIMIT || stalled > stall_limit {
-                        let detail = format!(
-                            "session disconnected: {} bytes skipped as garbage and {stalled} bytes without a message since the last one (limits: {GARBAGE_LIMIT} bytes of garbage, --max-message + {GARBAGE_LIMIT} bytes without a message)",
-                            h.garbage
-                        );
-                        run.finding(
-                            Some(id),
-                            Finding::new(Kind::SourceNotice, h.len, None, detail),
-                        );
-                        if let Some(close) = session.close.take() {
-                            let _ = close.send(());
-                        }
-                    }
-                }
-            }
-            Msg::End { id, how, time } => {
-                sessions.remove(&id);
-                run.event(SourceEvent::StreamEnd {
-                    id: crate::source::StreamId(id),
-                    how,
-                    time: Some(time),
-                });
-            }
-            Msg::Tick => {
-                if opts.redraw {
-                    if let Some(view) = run.sink().view() {
-                        let text = view.report_text(app::terminal_width());
-                        let out = run.out();
-                        let r = writeln!(out, "\x1b[2J\x1b[H{text}").and_then(|()| out.flush());
-                        if let Err(e) = r {
-                            write_err.get_or_insert(e);
-                            stop.stop();
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(e) = run.take_write_err() {
-            write_err.get_or_insert(e);
-            stop.stop();
-        }
-        if run.limit_reached() {
-            stop.stop();
-        }
-        if rx.is_empty() && write_err.is_none() {
-            // Nothing queued: show what we have now rather than when the buffer fills.
-            if let Err(e) = run.out().flush() {
-                write_err.get_or_insert(e);
-                stop.stop();
-            }
-        }
-    }
-    write_err
+/// What every station shares, whichever way it connects.
+#[derive(Debug, Clone, Default)]
+pub struct StationConfig {
+    /// Save each session's bytes, as received, to its own file in this directory.
+    pub write: Option<PathBuf>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
 }
 
 /// The network side of a station, given the channel to the consumer and the stop flag.
 type Network = Box<dyn FnOnce(mpsc::Sender<Msg>, Stop) + Send>;
 
-/// Runs a station: builds the runtime, lets `start` set up the network side on it (returning
-/// an error when it cannot, e.g. an address cannot be bound), consumes on this thread, prints
-/// the final report and summary.
-fn station(
-    out_args: &LiveOutputArgs,
-    run_args: &LiveRunArgs,
-    sink: &mut dyn Sink,
-    stdout_tty: bool,
-    start: impl FnOnce(&tokio::runtime::Runtime, &Stop) -> Result<Network, String>,
-) -> ExitStatus {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("bmpctl-net")
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bmpctl: error: cannot start the runtime: {e}");
-            return ExitStatus::Fatal;
-        }
-    };
-    if let Some(dir) = &run_args.write {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("bmpctl: error: cannot create {}: {e}", dir.display());
-            return ExitStatus::Fatal;
-        }
+/// The sessions of a live station, as a [`Source`]: each session is one stream, named by the
+/// router's address and port.
+pub struct LiveSource {
+    name: String,
+    rt: Option<tokio::runtime::Runtime>,
+    stop: Stop,
+    network: Option<Network>,
+    tick: Option<Duration>,
+}
+
+impl std::fmt::Debug for LiveSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveSource")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
-    let stop = Stop::new();
-    // Signals and --duration end the run. The handlers are installed before anything listens,
-    // so that a signal sent as soon as the station is up is never the default (fatal) one.
-    {
-        let stop = stop.clone();
-        let duration = run_args.duration;
-        let _guard = rt.enter();
-        let signals = Signals::install();
-        rt.spawn(async move {
-            let timer = async {
-                match duration {
-                    Some(d) => tokio::time::sleep(d).await,
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = signals.any() => {}
-                _ = timer => {}
-                _ = stop.stopped() => {}
-            }
-            stop.stop();
-        });
+}
+
+impl LiveSource {
+    /// A station that listens (`bmpctl listen`): the addresses are bound here, so that an
+    /// error (an address in use) comes before anything runs.
+    pub fn listen(station: &StationConfig, listen: ListenConfig) -> Result<LiveSource, String> {
+        Self::start("listen", station, |rt| station::bind(rt, listen, station))
     }
-    let network = match start(&rt, &stop) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("bmpctl: error: {e}");
-            return ExitStatus::Fatal;
+
+    /// A station that dials routers (`bmpctl connect`).
+    pub fn connect(station: &StationConfig, connect: ConnectConfig) -> Result<LiveSource, String> {
+        Self::start("connect", station, |_| station::dialler(connect, station))
+    }
+
+    /// Also hands the consumer a [`Consumer::tick`] every `every` (a view re-drawn live).
+    pub fn ticking(mut self, every: Duration) -> Self {
+        self.tick = Some(every);
+        self
+    }
+
+    fn start(
+        name: &str,
+        station: &StationConfig,
+        network: impl FnOnce(&tokio::runtime::Runtime) -> Result<Network, String>,
+    ) -> Result<LiveSource, String> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("bmpctl-net")
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        if let Some(dir) = &station.write {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-    };
-    let (tx, rx) = mpsc::channel(CHANNEL);
-    let as_view = sink.view().is_some();
-    let redraw = as_view && stdout_tty && !out_args.json;
-    if redraw {
-        let tx = tx.clone();
-        let stop = stop.clone();
-        let every = out_args.every;
-        rt.spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.tick().await;
-            loop {
+        let stop = Stop::new();
+        // Signals and --duration end the run. The handlers are installed before anything
+        // listens, so that a signal sent as soon as the station is up is never the default
+        // (fatal) one.
+        {
+            let stop = stop.clone();
+            let duration = station.duration;
+            let _guard = rt.enter();
+            let signals = Signals::install();
+            rt.spawn(async move {
+                let timer = async {
+                    match duration {
+                        Some(d) => tokio::time::sleep(d).await,
+                        None => std::future::pending::<()>().await,
+                    }
+                };
                 tokio::select! {
-                    _ = tick.tick() => if tx.send(Msg::Tick).await.is_err() { break },
-                    _ = stop.stopped() => break,
+                    _ = signals.any() => {}
+                    _ = timer => {}
+                    _ = stop.stopped() => {}
+                }
+                stop.stop();
+            });
+        }
+        let network = network(&rt)?;
+        Ok(LiveSource {
+            name: name.to_string(),
+            rt: Some(rt),
+            stop,
+            network: Some(network),
+            tick: None,
+        })
+    }
+}
+
+/// Per-session state of the consumer's side.
+struct Session {
+    /// `None` once the session was cut off.
+    close: Option<oneshot::Sender<()>>,
+}
+
+impl Source for LiveSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs until every session has ended after the run was stopped.
+    fn run(&mut self, to: &mut dyn Consumer) -> Result<(), SourceError> {
+        let (Some(rt), Some(network)) = (self.rt.take(), self.network.take()) else {
+            return Ok(());
+        };
+        let stop = self.stop.clone();
+        let (tx, mut rx) = mpsc::channel(CHANNEL);
+        if let Some(every) = self.tick {
+            let tx = tx.clone();
+            let stop = stop.clone();
+            rt.spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.tick().await;
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => if tx.send(Msg::Tick).await.is_err() { break },
+                        _ = stop.stopped() => break,
+                    }
+                }
+            });
+        }
+        {
+            let _guard = rt.enter();
+            network(tx, stop.clone());
+        }
+        let mut sessions: HashMap<u64, Session> = HashMap::new();
+        while let Some(msg) = rx.blocking_recv() {
+            let control = match msg {
+                Msg::Start {
+                    id,
+                    peer,
+                    time,
+                    close,
+                } => {
+                    sessions.insert(id, Session { close: Some(close) });
+                    to.event(SourceEvent::StreamStart {
+                        id: StreamId(id),
+                        name: peer_name(peer),
+                        router: Some(peer.ip().to_canonical()),
+                        time: Some(time),
+                    })
+                }
+                Msg::Data { id, bytes, time } => match sessions.get(&id) {
+                    // Cut off: what was still queued is not decoded.
+                    Some(Session { close: Some(_) }) => to.event(SourceEvent::Data {
+                        id: StreamId(id),
+                        bytes: &bytes,
+                        time: Some(time),
+                    }),
+                    _ => Control::Continue,
+                },
+                Msg::End { id, how, time } => {
+                    sessions.remove(&id);
+                    to.event(SourceEvent::StreamEnd {
+                        id: StreamId(id),
+                        how,
+                        time: Some(time),
+                    })
+                }
+                Msg::Tick => to.tick(),
+            };
+            match control {
+                Control::Continue => {}
+                Control::Stop => stop.stop(),
+                Control::Close(StreamId(id)) => {
+                    if let Some(close) = sessions.get_mut(&id).and_then(|s| s.close.take()) {
+                        let _ = close.send(());
+                    }
                 }
             }
-        });
+            // Nothing queued: show what we have now rather than when the buffer fills.
+            if rx.is_empty() && to.idle() == Control::Stop {
+                stop.stop();
+            }
+        }
+        rt.shutdown_timeout(Duration::from_millis(200));
+        if stop.failed() {
+            Err(SourceError::Reported)
+        } else {
+            Ok(())
+        }
     }
-    {
-        let _guard = rt.enter();
-        network(tx, stop.clone());
-    }
-    let opts = ConsumeOpts {
-        max_message: out_args.max_message,
-        limit: run_args.count.unwrap_or(u64::MAX),
-        redraw,
-    };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut summary = Summary::default();
-    let write_err = {
-        let mut run = DecodeRun::live(
-            out_args.max_message,
-            opts.limit,
-            sink,
-            &mut out,
-            &mut summary,
-        );
-        let err = consume(rx, &mut run, &opts, &stop);
-        err.or_else(|| run.take_write_err())
-    };
-    rt.shutdown_timeout(Duration::from_millis(200));
-    app::finish_live(
-        sink,
-        &mut out,
-        &summary,
-        out_args.json,
-        write_err,
-        stop.failed(),
-    )
 }
 
 /// SIGINT and SIGTERM, registered at once.
@@ -406,23 +361,4 @@ impl Signals {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
-}
-
-/// `bmpctl listen`.
-pub(crate) fn listen(args: &ListenArgs, sink: &mut dyn Sink, stdout_tty: bool) -> ExitStatus {
-    station(&args.output, &args.run, sink, stdout_tty, |rt, _| {
-        station::bind(rt, args)
-    })
-}
-
-/// `bmpctl connect`.
-pub(crate) fn connect(args: &ConnectArgs, sink: &mut dyn Sink, stdout_tty: bool) -> ExitStatus {
-    station(&args.output, &args.run, sink, stdout_tty, |_, _| {
-        station::dialler(args)
-    })
-}
-
-/// `bmpctl replay`.
-pub fn replay(args: &ReplayArgs) -> ExitStatus {
-    replay::run(args)
 }

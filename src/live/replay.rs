@@ -1,7 +1,7 @@
 //! `bmpctl replay`: every BMP session of every input sent to a station over its own TCP
 //! connection.
 //!
-//! Each input is read by [`crate::source::run`] on a thread of its own (raw, pcap, pcapng,
+//! Each input is read by a [`FileSource`] on a thread of its own (raw, pcap, pcapng,
 //! OpenBMP, gzip); its events go, as owned chunks through a bounded channel, to a dispatcher
 //! task that opens one connection per stream and forwards the stream's bytes to that
 //! connection's writer task (bounded channel again: a slow station slows the reading down).
@@ -21,10 +21,23 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use crate::app::{self, ExitStatus};
-use crate::cli::ReplayArgs;
 use crate::decode::codes::has_per_peer_header;
-use crate::source::{self, SourceEvent, Timestamp};
+use crate::exit::ExitStatus;
+use crate::source::{Consumer, Control, FileSource, Source, SourceEvent, SourceOptions};
+use crate::time::Timestamp;
+
+/// What `bmpctl replay` sends, where, and how fast.
+#[derive(Debug, Clone)]
+pub struct ReplayConfig {
+    /// The inputs (`-`: standard input).
+    pub inputs: Vec<PathBuf>,
+    /// How to read them.
+    pub options: SourceOptions,
+    /// The station: `HOST:PORT`.
+    pub to: String,
+    /// Pace factor over the recorded times; `None`: as fast as possible.
+    pub speed: Option<f64>,
+}
 
 /// Longest wait for one forward jump of per-peer header timestamps (before `--speed`).
 pub const MAX_TIMESTAMP_JUMP: Duration = Duration::from_secs(10);
@@ -91,7 +104,7 @@ impl Pacer {
 }
 
 fn as_duration(t: Timestamp) -> Duration {
-    Duration::from_secs(t.secs).saturating_add(Duration::from_nanos(u64::from(t.nanos)))
+    t.since_epoch()
 }
 
 /// The latest a replay waits for: a year (the recording's clock jumped, or `--speed` is tiny).
@@ -163,8 +176,8 @@ impl Walker {
     }
 }
 
-/// Runs `replay`.
-pub(super) fn run(args: &ReplayArgs) -> ExitStatus {
+/// Runs `bmpctl replay`.
+pub fn replay(args: &ReplayConfig) -> ExitStatus {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("bmpctl-replay")
@@ -176,16 +189,15 @@ pub(super) fn run(args: &ReplayArgs) -> ExitStatus {
             return ExitStatus::Fatal;
         }
     };
-    let speed = if args.fast { None } else { Some(args.speed) };
+    let speed = args.speed;
     let ok = rt.block_on(async {
         let mut tasks = Vec::new();
-        for path in &args.input.files {
+        for path in &args.inputs {
             let name = path.to_string_lossy().into_owned();
-            let opts = app::source_options(&name, &args.input);
             tasks.push(tokio::spawn(replay_input(
                 path.clone(),
                 name,
-                opts,
+                args.options.clone(),
                 args.to.clone(),
                 speed,
             )));
@@ -208,50 +220,22 @@ pub(super) fn run(args: &ReplayArgs) -> ExitStatus {
 async fn replay_input(
     path: PathBuf,
     name: String,
-    opts: source::SourceOptions,
+    opts: SourceOptions,
     to: String,
     speed: Option<f64>,
 ) -> bool {
     let (tx, mut rx) = mpsc::channel::<Ev>(16);
     let reader_name = name.clone();
     let reader = std::thread::spawn(move || -> Result<(), String> {
-        let input: Box<dyn std::io::Read> = if reader_name == "-" {
-            Box::new(std::io::stdin().lock())
-        } else {
-            Box::new(
-                std::fs::File::open(&path)
-                    .map_err(|e| format!("cannot read {reader_name}: {e}"))?,
-            )
+        let mut input = FileSource::open(&path, opts)
+            .map_err(|e| format!("cannot read {reader_name}: {e}"))?
+            .unprefixed();
+        let mut forward = Forward {
+            name: &reader_name,
+            tx,
         };
-        let mut gone = false;
-        let result = source::run(input, &opts, &mut |ev| {
-            if gone {
-                return;
-            }
-            let owned = match ev {
-                SourceEvent::StreamStart { id, name, .. } => Ev::Start { id: id.0, name },
-                SourceEvent::Data { id, bytes, time } => Ev::Data {
-                    id: id.0,
-                    bytes: bytes.to_vec(),
-                    time,
-                },
-                SourceEvent::StreamEnd { id, .. } => Ev::End { id: id.0 },
-                SourceEvent::Gap { id, missing, .. } => {
-                    eprintln!(
-                        "bmpctl: {reader_name}: stream {}: {missing} bytes missing from the capture; replayed without them",
-                        id.0
-                    );
-                    return;
-                }
-                SourceEvent::Notice(n) => {
-                    eprintln!("bmpctl: {reader_name}: {n}");
-                    return;
-                }
-            };
-            gone = tx.blocking_send(owned).is_err();
-        });
-        result
-            .map(|_| ())
+        input
+            .run(&mut forward)
             .map_err(|e| format!("reading {reader_name}: {e}"))
     });
     let mut conns: std::collections::HashMap<u64, mpsc::Sender<(Vec<u8>, bool)>> =
@@ -301,6 +285,42 @@ async fn replay_input(
         }
     }
     ok
+}
+
+/// Hands an input's events, owned, to the dispatcher.
+struct Forward<'a> {
+    name: &'a str,
+    tx: mpsc::Sender<Ev>,
+}
+
+impl Consumer for Forward<'_> {
+    fn event(&mut self, ev: SourceEvent<'_>) -> Control {
+        let owned = match ev {
+            SourceEvent::StreamStart { id, name, .. } => Ev::Start { id: id.0, name },
+            SourceEvent::Data { id, bytes, time } => Ev::Data {
+                id: id.0,
+                bytes: bytes.to_vec(),
+                time,
+            },
+            SourceEvent::StreamEnd { id, .. } => Ev::End { id: id.0 },
+            SourceEvent::Gap { id, missing, .. } => {
+                eprintln!(
+                    "bmpctl: {}: stream {}: {missing} bytes missing from the capture; replayed without them",
+                    self.name, id.0
+                );
+                return Control::Continue;
+            }
+            SourceEvent::Notice(n) => {
+                eprintln!("bmpctl: {}: {n}", self.name);
+                return Control::Continue;
+            }
+        };
+        // The dispatcher is gone (the run failed): stop reading.
+        match self.tx.blocking_send(owned) {
+            Ok(()) => Control::Continue,
+            Err(_) => Control::Stop,
+        }
+    }
 }
 
 /// Sends one stream over its own connection; false on failure.
@@ -384,7 +404,7 @@ async fn writer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builder::bmp;
+    use crate::testkit::bmp;
 
     #[test]
     fn far_recorded_times_wait_long_but_do_not_panic() {
@@ -393,10 +413,7 @@ mod tests {
         let far = p.due(Duration::from_secs(u64::MAX));
         assert!(far > start && far <= start + FAR_FUTURE);
         assert_eq!(
-            as_duration(Timestamp {
-                secs: u64::MAX,
-                nanos: 999_999_999
-            }),
+            as_duration(Timestamp::new(u64::MAX, 999_999_999)),
             Duration::MAX
         );
     }

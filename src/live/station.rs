@@ -10,13 +10,56 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
-use super::{CHUNK, Msg, Network, Stop, now, peer_name};
-use crate::cli::{ConnectArgs, ListenAddr, ListenArgs};
+use super::{CHUNK, Msg, Network, StationConfig, Stop, peer_name};
+use crate::event::EndReason;
 use crate::filter::AddrMatch;
-use crate::source::{EndReason, Timestamp};
+use crate::time::Timestamp;
 
 /// The default port of a station.
 pub const DEFAULT_PORT: u16 = 11019;
+
+/// An address to listen on: `ADDR:PORT` (IPv6 in brackets), or a bare port for every address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListenAddr {
+    /// One address.
+    Addr(SocketAddr),
+    /// Every IPv4 and IPv6 address.
+    Port(u16),
+}
+
+/// Parses `192.0.2.10:11019`, `[2001:db8::1]:11019` or `11019`.
+pub fn parse_listen_addr(s: &str) -> Result<ListenAddr, String> {
+    if let Ok(port) = s.parse::<u16>() {
+        return Ok(ListenAddr::Port(port));
+    }
+    s.parse().map(ListenAddr::Addr).map_err(|_| {
+        format!("'{s}' is not ADDR:PORT (e.g. 0.0.0.0:11019, [::]:11019) or a port number")
+    })
+}
+
+/// How a listening station accepts sessions.
+#[derive(Debug, Clone, Default)]
+pub struct ListenConfig {
+    /// Where to listen; none: [`DEFAULT_PORT`] on every address.
+    pub addrs: Vec<ListenAddr>,
+    /// Accept only routers inside these (none: any).
+    pub allow: Vec<AddrMatch>,
+    /// Most sessions at once.
+    pub max_sessions: usize,
+    /// Write the bound addresses here once listening.
+    pub port_file: Option<PathBuf>,
+}
+
+/// Which routers a dialling station connects to, and how it retries.
+#[derive(Debug, Clone)]
+pub struct ConnectConfig {
+    /// `HOST:PORT` of each router.
+    pub targets: Vec<String>,
+    /// First wait before reconnecting (doubled after each failed attempt).
+    pub retry_min: Duration,
+    /// Longest wait between attempts.
+    pub retry_max: Duration,
+}
 
 /// What every session of a station shares.
 struct Shared {
@@ -28,7 +71,11 @@ struct Shared {
 
 /// Binds every address of `listen` (on the runtime) and returns the network side: one accept
 /// loop per listener.
-pub(super) fn bind(rt: &tokio::runtime::Runtime, args: &ListenArgs) -> Result<Network, String> {
+pub(super) fn bind(
+    rt: &tokio::runtime::Runtime,
+    args: ListenConfig,
+    station: &StationConfig,
+) -> Result<Network, String> {
     let mut wanted = args.addrs.clone();
     if wanted.is_empty() {
         wanted.push(ListenAddr::Port(DEFAULT_PORT));
@@ -58,9 +105,9 @@ pub(super) fn bind(rt: &tokio::runtime::Runtime, args: &ListenArgs) -> Result<Ne
         write_port_file(path, &bound)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    let allow = args.allow.clone();
+    let allow = args.allow;
     let max_sessions = args.max_sessions;
-    let write = args.run.write.clone();
+    let write = station.write.clone();
     Ok(Box::new(move |tx, stop| {
         let shared = Arc::new(Shared {
             tx,
@@ -164,8 +211,8 @@ async fn accept_loop(
 }
 
 /// The dialler of `connect`: one task per router, at most one connection each.
-pub(super) fn dialler(args: &ConnectArgs) -> Result<Network, String> {
-    let targets = args.targets.clone();
+pub(super) fn dialler(args: ConnectConfig, station: &StationConfig) -> Result<Network, String> {
+    let targets = args.targets;
     for t in &targets {
         if t.rsplit_once(':')
             .is_none_or(|(_, p)| p.parse::<u16>().is_err())
@@ -174,7 +221,7 @@ pub(super) fn dialler(args: &ConnectArgs) -> Result<Network, String> {
         }
     }
     let (min, max) = (args.retry_min, args.retry_max.max(args.retry_min));
-    let write = args.run.write.clone();
+    let write = station.write.clone();
     Ok(Box::new(move |tx, stop| {
         let shared = Arc::new(Shared {
             tx,
@@ -269,7 +316,7 @@ async fn session(
 ) {
     keep_alive(&stream);
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-    let start = now();
+    let start = Timestamp::now();
     let mut file = match &shared.write {
         Some(dir) => match create_file(dir, peer, start) {
             Ok((f, path)) => {
@@ -319,7 +366,7 @@ async fn session(
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(_) => break EndReason::Reset,
                 }
-                let time = now();
+                let time = Timestamp::now();
                 if let Some(f) = &mut file {
                     if let Err(e) = f.write_all(&buf) {
                         eprintln!("bmpctl: error: {}: writing the recording: {e}", peer_name(peer));
@@ -340,7 +387,7 @@ async fn session(
         .send(Msg::End {
             id,
             how,
-            time: now(),
+            time: Timestamp::now(),
         })
         .await;
 }
@@ -377,7 +424,7 @@ fn create_file(
 pub(crate) fn file_stem(peer: SocketAddr, start: Timestamp) -> String {
     let ip = peer.ip().to_canonical().to_string().replace(':', "-");
     // 2026-11-26T03:15:00.123456Z -> 20261126T031500.123Z
-    let t = crate::decode::time::rfc3339_micros(start.secs, start.nanos / 1000);
+    let t = start.to_string();
     let compact: String = t[..23].chars().filter(|c| *c != '-' && *c != ':').collect();
     format!("{ip}_{}_{compact}Z", peer.port())
 }

@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value, json};
 
-use super::StreamCtx;
 use crate::decode::bgp::open::{self, Capability, Open};
 use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu};
@@ -15,13 +14,13 @@ use crate::decode::bmp::stats::StatValue;
 use crate::decode::bmp::{Body, v4};
 use crate::decode::codes;
 use crate::decode::hex;
-use crate::decode::time::rfc3339_micros;
+use crate::event::{Decoded, StreamCtx};
 use crate::finding::Finding;
-use crate::stream::Decoded;
+use crate::time::Timestamp;
 
 /// A time as RFC 3339 text with microseconds, or `null`.
-pub(crate) fn time_or_null(t: Option<(u64, u32)>) -> Value {
-    t.map_or(Value::Null, |(s, us)| rfc3339_micros(s, us).into())
+pub(crate) fn time_or_null(t: Option<Timestamp>) -> Value {
+    t.map_or(Value::Null, |t| t.to_string().into())
 }
 
 /// The `peer` object.
@@ -40,12 +39,6 @@ pub fn peer(p: &PeerHeader) -> Value {
     })
 }
 
-/// The router's per-peer timestamp, unless it is 0 (unavailable).
-pub fn router_time(p: Option<&PeerHeader>) -> Option<(u64, u32)> {
-    p.filter(|p| p.ts_sec != 0)
-        .map(|p| (p.ts_sec as u64, p.ts_usec))
-}
-
 /// One message as a JSON object.
 pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
     let m = &d.msg;
@@ -61,14 +54,14 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
     o.insert("router".into(), ctx.router_name().into());
     o.insert(
         "router_time".into(),
-        time_or_null(router_time(m.peer.as_ref())),
+        time_or_null(m.peer().and_then(PeerHeader::time)),
     );
     o.insert("observed_time".into(), time_or_null(ctx.observed));
-    if let Some(p) = &m.peer {
+    if let Some(p) = m.peer() {
         o.insert("peer".into(), peer(p));
     }
     match &m.body {
-        Body::RouteMonitoring(rm) => {
+        Body::RouteMonitoring(_, rm) => {
             if let Some((u, plan)) = &d.update {
                 route_monitoring(&mut o, u, plan);
             } else {
@@ -84,7 +77,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
                 o.insert("tlvs".into(), tlvs.into());
             }
         }
-        Body::StatisticsReport(r) => {
+        Body::StatisticsReport(_, r) => {
             let stats: Vec<Value> = r
                 .stats
                 .iter()
@@ -106,13 +99,13 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
                 .collect();
             o.insert("stats".into(), stats.into());
         }
-        Body::PeerDown(down) => {
+        Body::PeerDown(_, down) => {
             o.insert("reason".into(), peer_down_reason(&down.reason));
             if !down.trailing.is_empty() {
                 o.insert("tlvs_raw".into(), hex(down.trailing).into());
             }
         }
-        Body::PeerUp(up) => {
+        Body::PeerUp(_, up) => {
             o.insert("local_address".into(), up.local_address.to_string().into());
             o.insert("local_port".into(), up.local_port.into());
             o.insert("remote_port".into(), up.remote_port.into());
@@ -154,7 +147,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> Value {
                 info_tlvs(&infos, codes::termination_tlv_name),
             );
         }
-        Body::RouteMirroring(tlvs) => {
+        Body::RouteMirroring(_, tlvs) => {
             let v: Vec<Value> = tlvs
                 .iter()
                 .enumerate()

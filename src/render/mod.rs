@@ -1,5 +1,7 @@
-//! Renderers: the message log as text for people or NDJSON for programs. Only this module and
-//! [`crate::app`] write output.
+//! Renderers: what bmpctl prints, in each output [`Format`]. The message log, one event at a
+//! time ([`write_event`]), and the reports of the views ([`write_report`]). Renderers decide
+//! how things look, never what they mean: that is decided by [`crate::decode`] (protocol) and
+//! [`crate::analysis`] (views). Nothing below this module writes output.
 
 pub mod attrs;
 pub mod json;
@@ -7,27 +9,57 @@ pub mod route;
 pub mod sanitize;
 pub mod text;
 
-use crate::stream::RouterInfo;
+use std::io::{self, Write};
 
-/// What a renderer needs to know about the stream an event came from.
-#[derive(Debug, Clone, Copy)]
-pub struct StreamCtx<'a> {
-    /// Stream name (file path, `-`).
-    pub name: &'a str,
-    /// The router, as far as known.
-    pub router: &'a RouterInfo,
-    /// Capture or receive time of the current message (seconds, microseconds), when the source
-    /// has one.
-    pub observed: Option<(u64, u32)>,
+use crate::analysis::Report;
+use crate::event::{Event, StreamCtx};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people: one line per message, tables for the views; colour per the `colored`
+    /// crate's global switch.
+    Text,
+    /// For programs: one JSON object per line for the message log (NDJSON), one JSON document
+    /// for a view's report. Never coloured.
+    Json,
 }
 
-impl StreamCtx<'_> {
-    /// The router's name: sysName once seen, else its address, else the stream name.
-    pub fn router_name(&self) -> String {
-        match (&self.router.sys_name, self.router.address) {
-            (Some(name), _) => name.clone(),
-            (None, Some(addr)) => addr.to_string(),
-            (None, None) => self.name.to_string(),
+/// One event of the message log, with its line end.
+pub fn write_event(
+    out: &mut dyn Write,
+    format: Format,
+    verbose: bool,
+    ctx: &StreamCtx<'_>,
+    ev: &Event<'_>,
+) -> io::Result<()> {
+    match (format, ev) {
+        (Format::Json, Event::Message(d)) => writeln!(out, "{}", json::message(ctx, d)),
+        (Format::Json, Event::Finding(f)) => writeln!(out, "{}", json::finding(ctx, f)),
+        (Format::Text, Event::Message(d)) => writeln!(out, "{}", text::message(ctx, d, verbose)),
+        (Format::Text, Event::Finding(f)) => writeln!(out, "{}", text::finding(ctx, f)),
+    }
+}
+
+/// A view's report, with a line end; text tables are fitted to `width` columns.
+pub fn write_report(
+    out: &mut dyn Write,
+    format: Format,
+    report: &Report<'_>,
+    width: u16,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, report)?;
+            writeln!(out)
+        }
+        Format::Text => {
+            let text = match report {
+                Report::Peers(r) => r.legacy_text(width),
+                Report::Timeline(r) => r.legacy_text(width),
+                Report::Churn(r) => r.legacy_text(width),
+            };
+            writeln!(out, "{text}")
         }
     }
 }

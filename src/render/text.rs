@@ -5,25 +5,24 @@
 use colored::Colorize;
 use serde_json::Value;
 
-use super::StreamCtx;
 use super::json;
 use super::sanitize::for_terminal;
 use crate::decode::bgp::update::Route;
 use crate::decode::bmp::Body;
+use crate::decode::bmp::header::PeerHeader;
 use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::stats::StatValue;
 use crate::decode::codes;
-use crate::decode::time::rfc3339_micros;
+use crate::event::{Decoded, StreamCtx};
 use crate::finding::{Finding, Severity};
-use crate::stream::Decoded;
 
 /// Prefixes shown on a Route Monitoring line before "…".
 const PREFIXES_SHOWN: usize = 3;
 
 fn time_text(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> String {
     ctx.observed
-        .or_else(|| json::router_time(d.msg.peer.as_ref()))
-        .map_or_else(|| "-".to_string(), |(s, us)| rfc3339_micros(s, us))
+        .or_else(|| d.msg.peer().and_then(PeerHeader::time))
+        .map_or_else(|| "-".to_string(), |t| t.to_string())
 }
 
 fn route_text(r: &Route<'_>) -> String {
@@ -38,7 +37,7 @@ fn route_text(r: &Route<'_>) -> String {
 pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
     let m = &d.msg;
     let kind = codes::message_type_name(m.header.msg_type);
-    let peer = m.peer.as_ref().map_or_else(
+    let peer = m.peer().map_or_else(
         || "-".to_string(),
         |p| {
             if p.is_loc_rib() {
@@ -51,11 +50,11 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
             }
         },
     );
-    let rib = m.peer.as_ref().map_or("-", |p| p.rib().short());
+    let rib = m.peer().map_or("-", |p| p.rib().short());
     let mut detail: String;
     let mut extra = Vec::new();
     match &m.body {
-        Body::RouteMonitoring(_) => match &d.update {
+        Body::RouteMonitoring(..) => match &d.update {
             Some((u, plan)) => {
                 let (mut ann, mut wd) = (Vec::new(), Vec::new());
                 for r in plan.routes(u) {
@@ -99,7 +98,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
             }
             None => detail = "BGP message not decoded (see finding)".into(),
         },
-        Body::StatisticsReport(r) => {
+        Body::StatisticsReport(_, r) => {
             let parts: Vec<String> = r
                 .stats
                 .iter()
@@ -125,7 +124,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 }
             }
         }
-        Body::PeerDown(down) => {
+        Body::PeerDown(_, down) => {
             let code = down.reason.code();
             detail = format!("reason {code}: {}", codes::peer_down_reason_name(code));
             match &down.reason {
@@ -156,7 +155,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 _ => {}
             }
         }
-        Body::PeerUp(up) => {
+        Body::PeerUp(_, up) => {
             detail = format!(
                 "local {} port {} remote port {}",
                 up.local_address, up.local_port, up.remote_port
@@ -205,7 +204,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 .collect();
             detail = parts.join(" ");
         }
-        Body::RouteMirroring(tlvs) => {
+        Body::RouteMirroring(_, tlvs) => {
             let parts: Vec<String> = tlvs
                 .iter()
                 .enumerate()

@@ -6,9 +6,10 @@ use std::io::Read;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{Block, LegacyPcapReader, PcapBlockOwned, PcapError, PcapNGReader};
 
+use super::Stats;
 use super::tcp::Engine;
 use super::{Counting, InputFormat, SourceError, SourceEvent, SourceNotice, SourceOptions};
-use super::{Stats, Timestamp};
+use crate::time::Timestamp;
 
 /// Largest buffer the reader may grow to for one oversized record.
 const MAX_BUFFER: usize = 256 << 20;

@@ -78,6 +78,7 @@
 
 mod capture;
 mod detect;
+mod file;
 mod link;
 mod openbmp;
 mod tcp;
@@ -87,6 +88,10 @@ use std::io::{self, Read};
 use std::net::IpAddr;
 
 pub use detect::{Detected, detect};
+pub use file::FileSource;
+
+use crate::event::EndReason;
+use crate::time::Timestamp;
 
 /// Container or wrapper format of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,39 +128,6 @@ impl fmt::Display for InputFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StreamId(pub u64);
 
-/// A point in time, UTC since the Unix epoch, kept as integers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Timestamp {
-    /// Seconds.
-    pub secs: u64,
-    /// Nanoseconds within the second (0..1e9).
-    pub nanos: u32,
-}
-
-impl Timestamp {
-    /// From seconds and nanoseconds (nanoseconds above 1e9 carry into the seconds).
-    pub fn new(secs: u64, nanos: u32) -> Self {
-        Timestamp {
-            secs: secs + u64::from(nanos / 1_000_000_000),
-            nanos: nanos % 1_000_000_000,
-        }
-    }
-}
-
-/// Why a stream ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    /// TCP FIN, every byte before it delivered (or reported as a gap at the end of input).
-    Fin,
-    /// TCP RST (from either side).
-    Reset,
-    /// A new connection (SYN) on the same 4-tuple replaced this one.
-    Superseded,
-    /// The input ended (or failed) with the stream still open. Always the case for raw and
-    /// OpenBMP inputs.
-    EndOfInput,
-}
-
 /// What a source yields. Borrowed data is only valid during the callback.
 #[derive(Debug)]
 pub enum SourceEvent<'a> {
@@ -171,9 +143,6 @@ pub enum SourceEvent<'a> {
         /// Capture time of the first segment (TCP) or collector time of the first message
         /// (OpenBMP).
         time: Option<Timestamp>,
-        /// An earlier stream of this [`run`] came from the same router (it reconnected, or a
-        /// second connection runs in parallel).
-        reconnect: bool,
     },
     /// Stream bytes, in order.
     Data {
@@ -320,6 +289,46 @@ impl fmt::Display for SourceNotice {
     }
 }
 
+/// Where a [`Source`] hands its events, and what it answers.
+pub trait Consumer {
+    /// One event of the source, in order.
+    fn event(&mut self, ev: SourceEvent<'_>) -> Control;
+    /// The source has nothing more at hand for now (a live source waiting for the network): a
+    /// good moment to show what was decoded so far.
+    fn idle(&mut self) -> Control {
+        Control::Continue
+    }
+    /// A periodic tick, from a source asked for them (a live view re-drawn every few seconds).
+    fn tick(&mut self) -> Control {
+        Control::Continue
+    }
+}
+
+/// What a [`Consumer`] answers a [`Source`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Go on.
+    Continue,
+    /// Close this stream (a live session that sends garbage); a source that cannot close one
+    /// stream alone ignores it.
+    Close(StreamId),
+    /// Stop reading: the output failed, or enough was read. The source ends its streams and
+    /// returns.
+    Stop,
+}
+
+/// Something that yields BMP streams: an input file or standard input ([`FileSource`]), the
+/// sessions of a live station ([`crate::live`]). Every input kind implements it; the pipeline
+/// decodes whatever a source yields the same way.
+pub trait Source: Send {
+    /// The input's name, for messages about it.
+    fn name(&self) -> &str;
+    /// Reads the input to its end (or until `to` answers [`Control::Stop`]), handing every
+    /// event to `to` under the event order contract above. `Err` when the input failed; its
+    /// streams were ended all the same.
+    fn run(&mut self, to: &mut dyn Consumer) -> Result<(), SourceError>;
+}
+
 /// How to read an input.
 #[derive(Debug, Clone)]
 pub struct SourceOptions {
@@ -421,6 +430,9 @@ pub enum SourceError {
     /// The input is not of the format detected or forced (for example a pcap header that does
     /// not parse).
     Format(String),
+    /// The source failed and has said why on stderr already (a live station whose recording
+    /// could not be written).
+    Reported,
 }
 
 impl fmt::Display for SourceError {
@@ -428,6 +440,7 @@ impl fmt::Display for SourceError {
         match self {
             SourceError::Io(e) => write!(f, "{e}"),
             SourceError::Format(s) => f.write_str(s),
+            SourceError::Reported => f.write_str("failed (see above)"),
         }
     }
 }
@@ -436,7 +449,7 @@ impl std::error::Error for SourceError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             SourceError::Io(e) => Some(e),
-            SourceError::Format(_) => None,
+            SourceError::Format(_) | SourceError::Reported => None,
         }
     }
 }
@@ -552,7 +565,6 @@ fn raw<R: Read>(
         name: opts.name.clone(),
         router: None,
         time: None,
-        reconnect: false,
     });
     let mut buf = vec![0u8; opts.read_chunk.max(4096)];
     let result = loop {

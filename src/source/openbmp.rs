@@ -4,10 +4,9 @@ use std::collections::HashMap;
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::{
-    Counting, EndReason, SourceError, SourceEvent, SourceNotice, SourceOptions, Stats, StreamId,
-    Timestamp,
-};
+use super::{Counting, SourceError, SourceEvent, SourceNotice, SourceOptions, Stats, StreamId};
+use crate::event::EndReason;
+use crate::time::Timestamp;
 
 /// Object type of a raw BMP message.
 const OBJ_BMP_RAW: u8 = 12;
@@ -214,7 +213,6 @@ pub(crate) fn run<R: Read>(
                             name: router.map_or_else(|| "unknown router".into(), |r| r.to_string()),
                             router,
                             time,
-                            reconnect: false,
                         });
                         id
                     });

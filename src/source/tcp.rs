@@ -1,11 +1,13 @@
 //! TCP reassembly per connection and direction, and BMP detection per direction.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use super::link::{self, Frame, Segment};
-use super::{EndReason, SourceEvent, SourceNotice, SourceOptions, Stats, StreamId, Timestamp};
+use super::{SourceEvent, SourceNotice, SourceOptions, Stats, StreamId};
+use crate::event::EndReason;
 use crate::frame::{Plausible, plausible_start};
+use crate::time::Timestamp;
 
 type Sink<'s> = dyn FnMut(SourceEvent<'_>) + 's;
 
@@ -16,7 +18,6 @@ const ORIGIN: u64 = 1 << 40;
 struct Ctx<'o> {
     opts: &'o SourceOptions,
     next_id: u64,
-    routers: HashSet<IpAddr>,
     /// Connections (endpoints in order) already reported as not carrying BMP: a connection
     /// is reported once, whichever of its directions carried data.
     not_bmp: HashSet<(SocketAddr, SocketAddr)>,
@@ -32,13 +33,11 @@ impl Ctx<'_> {
     ) -> StreamId {
         let id = StreamId(self.next_id);
         self.next_id += 1;
-        let reconnect = !self.routers.insert(from.ip());
         sink(SourceEvent::StreamStart {
             id,
             name: format!("{from}->{to}"),
             router: Some(from.ip()),
             time,
-            reconnect,
         });
         id
     }
@@ -67,7 +66,6 @@ impl<'o> Engine<'o> {
             ctx: Ctx {
                 opts,
                 next_id: 0,
-                routers: HashSet::new(),
                 not_bmp: HashSet::new(),
             },
             conns: HashMap::new(),

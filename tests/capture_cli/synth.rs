@@ -7,10 +7,10 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bmpctl::builder::bmp;
-use bmpctl::workload;
+use bmpctl::testkit::bmp;
+use bmpctl::testkit::workload;
 
-pub use bmpctl::workload::{PeerSpec, XorShift};
+pub use bmpctl::testkit::workload::{PeerSpec, XorShift};
 
 // ---- BMP sessions ----------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ pub fn peer_up(p: &PeerSpec, router: u8) -> Vec<u8> {
 }
 
 /// One Route Monitoring message: (bytes, routes announced, routes withdrawn).
-pub use bmpctl::workload::route_monitoring;
+pub use bmpctl::testkit::workload::route_monitoring;
 
 /// A BMP session, message by message: Initiation, one Peer Up per peer, Route Monitoring,
 /// Termination. Deterministic for a spec.

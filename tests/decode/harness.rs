@@ -1,9 +1,11 @@
 //! Test harness: runs byte streams through `StreamDecoder` and records every event both as
 //! decoded data and as the `decode --json` objects.
 
-use bmpctl::builder::{bgp, bmp};
-use bmpctl::render::{StreamCtx, json};
-use bmpctl::stream::{Event, RouterInfo, StreamDecoder};
+use bmpctl::event::StreamCtx;
+use bmpctl::event::{Event, RouterInfo};
+use bmpctl::render::json;
+use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -59,11 +61,7 @@ pub fn run_chunks(chunks: &[&[u8]], cap: u32) -> Vec<Ev> {
     let mut out = Vec::new();
     {
         let mut sink = |router: &RouterInfo, ev: Event<'_>| {
-            let ctx = StreamCtx {
-                name: "test",
-                router,
-                observed: None,
-            };
+            let ctx = StreamCtx::new("test", router, None);
             match ev {
                 Event::Message(d) => {
                     let json = json::message(&ctx, &d);

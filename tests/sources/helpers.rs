@@ -5,17 +5,16 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use bmpctl::event::EndReason;
 use bmpctl::frame::{DEFAULT_MAX_MESSAGE, FrameEvent, Framer, FramingProblem};
-use bmpctl::source::{
-    self, EndReason, SourceEvent, SourceNotice, SourceOptions, SourceSummary, StreamId, Timestamp,
-};
+use bmpctl::source::{self, SourceEvent, SourceNotice, SourceOptions, SourceSummary, StreamId};
+use bmpctl::time::Timestamp;
 
 /// One collected stream.
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
     pub name: String,
     pub router: Option<IpAddr>,
-    pub reconnect: bool,
     pub start_time: Option<Timestamp>,
     pub bytes: Vec<u8>,
     /// (offset in `bytes`, bytes missing)
@@ -41,14 +40,12 @@ pub fn collect(input: &[u8], opts: &SourceOptions) -> Collected {
             name,
             router,
             time,
-            reconnect,
         } => {
             assert!(!index.contains_key(&id), "stream id {id:?} reused");
             index.insert(id, out.streams.len());
             out.streams.push(Stream {
                 name,
                 router,
-                reconnect,
                 start_time: time,
                 ..Stream::default()
             });

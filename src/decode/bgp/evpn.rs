@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::nlri::Prefix;
+use super::prefix::Prefix;
 use crate::decode::Problem;
 
 /// Ethernet Auto-Discovery route.

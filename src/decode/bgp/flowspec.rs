@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::nlri::Prefix;
+use super::prefix::Prefix;
 use crate::decode::{Problem, hex};
 
 /// Operator bit: end of list.

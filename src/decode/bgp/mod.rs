@@ -9,6 +9,7 @@ pub mod nlri;
 pub mod notification;
 pub mod open;
 pub mod pmsi;
+pub mod prefix;
 pub mod prefix_sid;
 pub mod route_id;
 pub mod rtc;

@@ -6,10 +6,11 @@
 //! [`super::flowspec`] and [`super::bgpls`] (also allocation-free); [`validate`] runs those
 //! decoders so that an interpretation whose elements do not decode is rejected.
 
-use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 use crate::decode::{DecodeError, Problem};
+
+use super::prefix::Prefix;
 
 /// AFI IPv4.
 pub const AFI_IPV4: u16 = 1;
@@ -85,40 +86,6 @@ pub fn encoding(afi: u16, safi: u8) -> Encoding {
         (AFI_BGP_LS, SAFI_BGP_LS) => Encoding::BgpLs,
         (AFI_BGP_LS, SAFI_BGP_LS_VPN) => Encoding::BgpLsVpn,
         _ => Encoding::Raw,
-    }
-}
-
-/// An IPv4 or IPv6 prefix, stored inline.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Prefix {
-    /// Address octets; IPv4 uses the first 4.
-    pub addr: [u8; 16],
-    /// Prefix length in bits.
-    pub len: u8,
-    /// Whether this is IPv6.
-    pub v6: bool,
-}
-
-impl Prefix {
-    /// The address as text-ready `IpAddr`.
-    pub fn ip(&self) -> std::net::IpAddr {
-        if self.v6 {
-            Ipv6Addr::from(self.addr).into()
-        } else {
-            Ipv4Addr::new(self.addr[0], self.addr[1], self.addr[2], self.addr[3]).into()
-        }
-    }
-}
-
-impl fmt::Display for Prefix {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.ip(), self.len)
-    }
-}
-
-impl fmt::Debug for Prefix {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
     }
 }
 
@@ -805,7 +772,7 @@ mod tests {
     /// fields (mostly well-framed, with random lengths, host bits and truncations).
     #[test]
     fn prefix_fast_path_agrees_with_elements() {
-        let mut rng = crate::workload::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut rng = crate::testkit::workload::XorShift(0x2545_f491_4f6c_dd1d);
         let mut next = move || rng.next_u64();
         for round in 0..20_000 {
             let (afi, add_path) = (if round % 2 == 0 { 1 } else { 2 }, round % 4 >= 2);

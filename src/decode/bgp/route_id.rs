@@ -27,7 +27,7 @@ pub struct RouteId {
 }
 
 /// The octets of a prefix that its length covers (the rest are zero).
-fn significant(p: &nlri::Prefix) -> &[u8] {
+fn significant(p: &super::prefix::Prefix) -> &[u8] {
     &p.addr[..(p.len as usize).div_ceil(8).min(16)]
 }
 
@@ -166,8 +166,8 @@ pub fn route_key(afi: u16, safi: u8, nlri: &Nlri<'_>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builder::bgp;
     use crate::decode::bgp::update::{self, DecodeParams};
+    use crate::testkit::bgp;
 
     fn upd(bytes: &[u8]) -> Update<'_> {
         update::parse(&bytes[19..]).unwrap()
@@ -271,7 +271,7 @@ mod tests {
         // path-ID flag once shared a bit).
         let full = Nlri {
             path_id: None,
-            kind: NlriKind::Prefix(nlri::Prefix {
+            kind: NlriKind::Prefix(crate::decode::bgp::prefix::Prefix {
                 len: 128,
                 addr: [0; 16],
                 v6: true,
@@ -279,7 +279,7 @@ mod tests {
         };
         let default_with_id = Nlri {
             path_id: Some(0),
-            kind: NlriKind::Prefix(nlri::Prefix {
+            kind: NlriKind::Prefix(crate::decode::bgp::prefix::Prefix {
                 len: 0,
                 addr: [0; 16],
                 v6: true,

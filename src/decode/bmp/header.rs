@@ -13,6 +13,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::decode::{PResult, ipv4, take_n, u8_, u32_};
+use crate::time::Timestamp;
 
 /// Common header length.
 pub const COMMON_HEADER_LEN: usize = 6;
@@ -177,6 +178,11 @@ impl PeerHeader {
         }
     }
 
+    /// The router's timestamp of the message, unless it is 0 (unavailable).
+    pub fn time(&self) -> Option<Timestamp> {
+        (self.ts_sec != 0).then(|| Timestamp::from_micros(self.ts_sec.into(), self.ts_usec))
+    }
+
     /// The peer address.
     pub fn address(&self) -> IpAddr {
         if self.is_ipv6() {
@@ -272,7 +278,7 @@ pub fn plausible_per_peer_header(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::XorShift;
+    use crate::testkit::workload::XorShift;
 
     #[test]
     fn from_octets_reads_what_the_parser_reads() {

@@ -20,30 +20,44 @@ use super::{DecodeError, Malformed, unwrap_err};
 pub struct BmpMessage<'a> {
     /// Common header.
     pub header: CommonHeader,
-    /// Per-peer header, for the message types that have one.
-    pub peer: Option<PeerHeader>,
-    /// The body after the headers.
+    /// The body after the common header: the per-peer header and what follows it, for the
+    /// message types that have one.
     pub body: Body<'a>,
 }
 
-/// Message bodies.
+impl BmpMessage<'_> {
+    /// The per-peer header, for the message types that have one.
+    pub fn peer(&self) -> Option<&PeerHeader> {
+        match &self.body {
+            Body::RouteMonitoring(p, _)
+            | Body::StatisticsReport(p, _)
+            | Body::PeerDown(p, _)
+            | Body::PeerUp(p, _)
+            | Body::RouteMirroring(p, _) => Some(p),
+            Body::Initiation(_) | Body::Termination(_) | Body::Unknown(_) => None,
+        }
+    }
+}
+
+/// Message bodies. The five per-peer message types carry their per-peer header first: a
+/// message of such a type without one does not decode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body<'a> {
     /// Route Monitoring.
-    RouteMonitoring(route_monitoring::RouteMonitoring<'a>),
+    RouteMonitoring(PeerHeader, route_monitoring::RouteMonitoring<'a>),
     /// Statistics Report.
-    StatisticsReport(stats::StatsReport<'a>),
+    StatisticsReport(PeerHeader, stats::StatsReport<'a>),
     /// Peer Down Notification.
-    PeerDown(peer_down::PeerDown<'a>),
+    PeerDown(PeerHeader, peer_down::PeerDown<'a>),
     /// Peer Up Notification (boxed: the largest body, and a rare one, would make every
     /// message as large).
-    PeerUp(Box<peer_up::PeerUp<'a>>),
+    PeerUp(PeerHeader, Box<peer_up::PeerUp<'a>>),
     /// Initiation.
     Initiation(Vec<info::InfoTlv<'a>>),
     /// Termination.
     Termination(Vec<info::InfoTlv<'a>>),
     /// Route Mirroring.
-    RouteMirroring(Vec<mirroring::MirrorTlv<'a>>),
+    RouteMirroring(PeerHeader, Vec<mirroring::MirrorTlv<'a>>),
     /// An unassigned or experimental message type: the body after the common header.
     Unknown(&'a [u8]),
 }
@@ -72,23 +86,15 @@ fn parse_inner(msg: &[u8]) -> Result<BmpMessage<'_>, DecodeError<'_>> {
             MSG_TERMINATION => Body::Termination(info::parse(rest, "Termination TLV")?),
             _ => Body::Unknown(rest),
         };
-        return Ok(BmpMessage {
-            header,
-            peer: None,
-            body,
-        });
+        return Ok(BmpMessage { header, body });
     }
     let (rest, peer) = header::per_peer_header(rest).map_err(unwrap_err)?;
     let body = match header.msg_type {
-        MSG_ROUTE_MONITORING => Body::RouteMonitoring(route_monitoring::parse(rest, v4)?),
-        MSG_STATISTICS_REPORT => Body::StatisticsReport(stats::parse(rest)?),
-        MSG_PEER_DOWN => Body::PeerDown(peer_down::parse(rest, v4)?),
-        MSG_PEER_UP => Body::PeerUp(Box::new(peer_up::parse(rest, peer.is_ipv6())?)),
-        _ => Body::RouteMirroring(mirroring::parse(rest)?),
+        MSG_ROUTE_MONITORING => Body::RouteMonitoring(peer, route_monitoring::parse(rest, v4)?),
+        MSG_STATISTICS_REPORT => Body::StatisticsReport(peer, stats::parse(rest)?),
+        MSG_PEER_DOWN => Body::PeerDown(peer, peer_down::parse(rest, v4)?),
+        MSG_PEER_UP => Body::PeerUp(peer, Box::new(peer_up::parse(rest, peer.is_ipv6())?)),
+        _ => Body::RouteMirroring(peer, mirroring::parse(rest)?),
     };
-    Ok(BmpMessage {
-        header,
-        peer: Some(peer),
-        body,
-    })
+    Ok(BmpMessage { header, body })
 }

@@ -4,12 +4,12 @@
 //! Every lane reads and frames every input (framing is cheap), and agrees with the others on
 //! which lane owns each monitored peer without talking to them: peers are dealt round-robin in
 //! the order they first appear, which is the same order in every lane. A lane fully decodes:
-//! - the messages of its own peers ([`Share::Own`]);
+//! - the messages of its own peers ([`Share::Own`](crate::stream::Share::Own));
 //! - the messages without a per-peer header (Initiation, Termination, unknown types), which
-//!   every lane needs for the router's details ([`Share::Shared`]); only the first lane counts
+//!   every lane needs for the router's details ([`Share::Shared`](crate::stream::Share::Shared)); only the first lane counts
 //!   them and reports their findings.
 //!
-//! Of another lane's messages it reads only the per-peer header ([`Share::Foreign`]), which a
+//! Of another lane's messages it reads only the per-peer header ([`Share::Foreign`](crate::stream::Share::Foreign)), which a
 //! view uses to keep router-level state (the time of the router's last message) the same in
 //! every lane. Stream-level findings (framing, gaps, source notices) are the first lane's. At
 //! the end the views' reports are merged: a view that runs in lanes keeps its per-peer state
@@ -25,21 +25,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::decode::bmp::header::{COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader};
 use crate::decode::codes;
 use crate::hash::IdentityBuild;
+use crate::stream::{Share, Splitter};
 
 /// Most lanes a run uses: each reads every input, so more lanes than this cost more reading
 /// than they save.
 pub const MAX_LANES: usize = 8;
-
-/// What a lane does with a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Share {
-    /// Its peer is this lane's: decode, count, report.
-    Own,
-    /// No per-peer header (or none that can be read): every lane decodes it.
-    Shared,
-    /// Another lane's peer: only its per-peer header.
-    Foreign(PeerHeader),
-}
 
 /// One lane of a run.
 #[derive(Debug)]
@@ -82,13 +72,19 @@ impl Lane {
     }
 
     /// Whether this is the first lane, which reports what belongs to no peer.
-    pub fn first(&self) -> bool {
+    pub fn is_first(&self) -> bool {
         self.index == 0
+    }
+}
+
+impl Splitter for Lane {
+    fn first(&self) -> bool {
+        self.is_first()
     }
 
     /// What this lane does with a framed message (`raw`: the whole message, common header
     /// first).
-    pub fn share(&mut self, raw: &[u8]) -> Share {
+    fn share(&mut self, raw: &[u8]) -> Share {
         let per_peer = raw.get(5).is_some_and(|&t| codes::has_per_peer_header(t));
         let header = raw
             .get(COMMON_HEADER_LEN..)
@@ -147,7 +143,7 @@ pub fn lane_count() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builder::{bgp, bmp};
+    use crate::testkit::{bgp, bmp};
 
     fn peer_message(msg_type: u8, last_octet: u8) -> Vec<u8> {
         let addr = std::net::Ipv4Addr::new(192, 0, 2, last_octet).into();

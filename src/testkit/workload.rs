@@ -3,11 +3,11 @@
 //! attributes (AS paths of 1-10 hops, MED, LOCAL_PREF, communities, large communities), about
 //! one in ten of them withdrawals, IPv6 through MP_REACH/MP_UNREACH with a global and
 //! link-local next hop, Add-Path path IDs for peers that negotiated it. Deterministic for a
-//! seed. Built with [`crate::builder`]; nothing here is used by the tool itself.
+//! seed. Built with [`super::bgp`] and [`super::bmp`]; nothing here is used by the tool itself.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::builder::{bgp, bmp};
+use super::{bgp, bmp};
 
 /// Marsaglia's xorshift64: tiny, deterministic, good enough for generated data.
 #[derive(Debug, Clone)]
