@@ -124,8 +124,8 @@ use super::routes::{
     route_key,
 };
 use super::{Analysis, View};
-use crate::decode::bgp::attr;
 use crate::decode::bgp::update::{Plan, Route, Update};
+use crate::decode::bgp::{as_path, attr};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{PeerHeader, RibView};
 use crate::decode::codes;
@@ -1019,12 +1019,7 @@ fn origin_as(u: &Update<'_>, plan: &Plan<'_>) -> Option<u32> {
             _ => {}
         }
     }
-    if !plan.four_octet_as {
-        if let Some(o) = path4.and_then(|v| super::routes::last_sequence_asn(v, true)) {
-            return Some(o);
-        }
-    }
-    path.and_then(|v| super::routes::last_sequence_asn(v, plan.four_octet_as))
+    as_path::effective_origin(path, path4, plan.four_octet_as)
 }
 
 impl Analysis for Churn {
@@ -1449,19 +1444,6 @@ impl Churn {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn origin_of_paths() {
-        let p = [2u8, 3, 0, 1, 0, 2, 0, 3];
-        assert_eq!(super::super::routes::last_sequence_asn(&p, false), Some(3));
-        let p = [2u8, 1, 0, 0, 0, 9, 1, 2, 0, 0, 0, 7, 0, 0, 0, 8];
-        assert_eq!(super::super::routes::last_sequence_asn(&p, true), Some(9));
-        assert_eq!(super::super::routes::last_sequence_asn(&[], true), None);
-        assert_eq!(
-            super::super::routes::last_sequence_asn(&[2, 5, 0], true),
-            None
-        );
-    }
 
     #[test]
     fn sparklines() {

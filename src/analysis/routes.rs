@@ -12,6 +12,7 @@ pub use crate::hash::{FastBuild, IdentityBuild, IdentityHasher, KeyHasher};
 use std::collections::HashMap;
 use std::hash::Hasher;
 
+use crate::decode::bgp::as_path;
 use crate::decode::bgp::attr::{self, RawAttr};
 use crate::decode::bgp::update::{Plan, Route, Update};
 
@@ -31,8 +32,7 @@ pub struct AttrFingerprint {
     pub communities: u64,
     /// MULTI_EXIT_DISC.
     pub med: u64,
-    /// Origin AS: the last ASN of the last AS_SEQUENCE (of AS4_PATH on a 2-octet session when
-    /// it has one); 0 when there is none (empty path, or ending in an AS_SET).
+    /// Origin AS of the effective path ([`as_path::effective_origin`]); 0 when there is none.
     pub origin_as: u32,
 }
 
@@ -93,12 +93,7 @@ impl AttrFingerprint {
             all.write_u8(code);
             all.write(value);
         }
-        let from4 = if four_octet_as {
-            None
-        } else {
-            path4.and_then(|v| last_sequence_asn(v, true))
-        };
-        let origin = from4.or_else(|| path.and_then(|v| last_sequence_asn(v, four_octet_as)));
+        let origin = as_path::effective_origin(path, path4, four_octet_as);
         AttrFingerprint {
             all: all.finish(),
             as_path: as_path.finish(),
@@ -124,29 +119,6 @@ impl AttrFingerprint {
             ..c
         }
     }
-}
-
-/// The last ASN of the last AS_SEQUENCE of an AS_PATH value, without allocating; `None` when
-/// the value does not parse with that width or has no AS_SEQUENCE.
-pub fn last_sequence_asn(mut v: &[u8], four: bool) -> Option<u32> {
-    if !attr::as_path_fits(v, four) {
-        return None;
-    }
-    let width = if four { 4 } else { 2 };
-    let mut last = None;
-    while v.len() >= 2 {
-        let n = v[1] as usize * width;
-        if v[0] == 2 && n > 0 {
-            let a = &v[2 + n - width..2 + n];
-            last = Some(if four {
-                u32::from_be_bytes([a[0], a[1], a[2], a[3]])
-            } else {
-                u32::from(u16::from_be_bytes([a[0], a[1]]))
-            });
-        }
-        v = &v[2 + n..];
-    }
-    last
 }
 
 /// Interned attribute sets, shared by every table.

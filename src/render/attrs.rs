@@ -44,6 +44,7 @@
 use serde_json::{Map, Value, json};
 
 use super::json::fam;
+use crate::decode::bgp::as_path;
 use crate::decode::bgp::attr::{self, Aigp, AttrValue, Segment};
 use crate::decode::bgp::ext_community::{self, Described};
 use crate::decode::bgp::pmsi::{self, PmsiTunnel};
@@ -187,16 +188,13 @@ pub fn attributes(u: &Update<'_>, plan: &Plan<'_>) -> Value {
         }
     }
     // RFC 6793 §4.2.3: AS4_PATH and AS4_AGGREGATOR only matter on a 2-octet session.
-    if let Some(path) = as_path {
-        let merged = match (&as4_path, plan.four_octet_as) {
-            (Some(p4), false) => {
-                o.insert("as_path_wire".into(), as_path_text(&path).into());
-                attr::merge_as4_path(&path, p4)
-            }
-            _ => path,
-        };
-        o.insert("as_path".into(), as_path_text(&merged).into());
-        o.insert("as_path_segments".into(), segments_json(&merged));
+    if let Some(path) = &as_path {
+        let effective = as_path::effective(path, as4_path.as_deref(), plan.four_octet_as);
+        if let Some(wire) = effective.wire {
+            o.insert("as_path_wire".into(), as_path_text(wire).into());
+        }
+        o.insert("as_path".into(), as_path_text(&effective.path).into());
+        o.insert("as_path_segments".into(), segments_json(&effective.path));
     }
     if let Some(p4) = &as4_path {
         o.insert("as4_path".into(), as_path_text(p4).into());

@@ -631,60 +631,6 @@ pub fn next_hop_texts(next_hop: &[u8]) -> Vec<String> {
     }
 }
 
-fn path_len(segments: &[Segment]) -> usize {
-    segments
-        .iter()
-        .map(|s| match s.seg_type {
-            1 => 1,
-            2 => s.asns.len(),
-            _ => 0,
-        })
-        .sum()
-}
-
-/// Merges a 2-octet AS_PATH with AS4_PATH (RFC 6793 §4.2.3): if AS_PATH is shorter, AS4_PATH is
-/// ignored; otherwise AS_PATH's leading surplus is kept and AS4_PATH appended. AS_SET counts as
-/// one ASN, confederation segments as none.
-pub fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment> {
-    let n = path_len(as_path);
-    let n4 = path_len(as4_path);
-    if n < n4 {
-        return as_path.to_vec();
-    }
-    let mut need = n - n4;
-    let mut out = Vec::new();
-    for seg in as_path {
-        if need == 0 {
-            break;
-        }
-        match seg.seg_type {
-            2 => {
-                let take = need.min(seg.asns.len());
-                out.push(Segment {
-                    seg_type: 2,
-                    asns: seg.asns[..take].to_vec(),
-                });
-                need -= take;
-            }
-            1 => {
-                out.push(seg.clone());
-                need -= 1;
-            }
-            _ => out.push(seg.clone()),
-        }
-    }
-    for seg in as4_path {
-        match out.last_mut() {
-            // The kept surplus and AS4_PATH's first sequence were one sequence on the wire.
-            Some(last) if last.seg_type == 2 && seg.seg_type == 2 => {
-                last.asns.extend_from_slice(&seg.asns)
-            }
-            _ => out.push(seg.clone()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,23 +640,6 @@ mod tests {
             seg_type: 2,
             asns: asns.to_vec(),
         }
-    }
-
-    #[test]
-    fn as4_merge_keeps_leading_surplus() {
-        let as_path = [seq(&[100, 200, AS_TRANS, AS_TRANS])];
-        let as4 = [seq(&[4_200_000_001, 4_200_000_002])];
-        assert_eq!(
-            merge_as4_path(&as_path, &as4),
-            [seq(&[100, 200, 4_200_000_001, 4_200_000_002])]
-        );
-    }
-
-    #[test]
-    fn as4_path_longer_than_as_path_is_ignored() {
-        let as_path = [seq(&[100])];
-        let as4 = [seq(&[1, 2])];
-        assert_eq!(merge_as4_path(&as_path, &as4), as_path);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! BGP messages as carried inside BMP: the 19-octet header and one module per message type.
 
+pub mod as_path;
 pub mod attr;
 pub mod bgpls;
 pub mod evpn;
