@@ -194,14 +194,13 @@ impl Routers {
                 r.sys_name.as_deref() == Some(sys_name)
                     && (r.address.is_none() || address.is_none() || r.address == address)
             });
-            match earlier {
-                Some(o) if o != from.index() => {
-                    router = RouterId(o as u32);
-                    self.merge(from, router);
-                }
-                _ => self.routers[from.index()].sys_name = Some(sys_name.to_string()),
+            if let Some(o) = earlier.filter(|&o| o != from.index()) {
+                router = RouterId(o as u32);
+                self.merge(from, router);
             }
         }
+        // A router keeps the sysName of its latest Initiation.
+        self.routers[router.index()].sys_name = Some(sys_name.to_string());
         let previous = self.latest_by_sys_name.insert(sys_name.to_string(), s);
         let predecessor = match previous {
             Some(p) if p != s && !self.streams[s].related => {

@@ -87,6 +87,17 @@ fn receives(mode: u8) -> bool {
     mode & 1 != 0
 }
 
+/// RFC 7911 §4 for one family: whether routes carry path identifiers towards the router
+/// (Adj-RIB-In: the peer sends them, the router receives them) and from it (Adj-RIB-Out),
+/// given the Add-Path modes (1 receive, 2 send, 3 both; 0 absent) of the OPEN the router sent
+/// and of the one it received.
+pub fn add_path_directions(sent: u8, received: u8) -> (bool, bool) {
+    (
+        sends(received) && receives(sent),
+        sends(sent) && receives(received),
+    )
+}
+
 impl PeerContext {
     /// Builds the context from the OPEN the router sent and the one it received.
     pub fn from_opens(sent: &Open<'_>, received: &Open<'_>) -> Self {
@@ -112,10 +123,11 @@ impl PeerContext {
         for (afi, safi) in families {
             let s = sent.add_path_mode(afi, safi);
             let r = received.add_path_mode(afi, safi);
-            if sends(r) && receives(s) {
+            let (towards_router, from_router) = add_path_directions(s, r);
+            if towards_router {
                 adj_in = adj_in.with_add_path(afi, safi);
             }
-            if sends(s) && receives(r) {
+            if from_router {
                 adj_out = adj_out.with_add_path(afi, safi);
             }
             if sends(s) || sends(r) {

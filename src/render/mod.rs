@@ -5,6 +5,7 @@
 
 pub mod attrs;
 pub mod json;
+pub mod peers;
 pub mod route;
 pub mod sanitize;
 pub mod text;
@@ -55,7 +56,7 @@ pub fn write_report(
         }
         Format::Text => {
             let text = match report {
-                Report::Peers(r) => r.legacy_text(width),
+                Report::Peers(r) => peers::text(r, width),
                 Report::Timeline(r) => r.legacy_text(width),
                 Report::Churn(r) => r.legacy_text(width),
             };

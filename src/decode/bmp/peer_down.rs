@@ -29,6 +29,25 @@ pub enum Reason<'a> {
     },
 }
 
+/// Which side closed the session a Peer Down reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedBy {
+    /// The monitored router (reasons 1, 2 and 6).
+    Local,
+    /// The peer (reasons 3 and 4).
+    Remote,
+}
+
+/// Who closed the session, by reason code; `None` for reasons that do not say (peer
+/// de-configured, reserved, experimental, unknown).
+pub fn closed_by(code: u8) -> Option<ClosedBy> {
+    match code {
+        1 | 2 | 6 => Some(ClosedBy::Local),
+        3 | 4 => Some(ClosedBy::Remote),
+        _ => None,
+    }
+}
+
 impl Reason<'_> {
     /// The numeric reason code.
     pub fn code(&self) -> u8 {

@@ -2,7 +2,32 @@
 //! (4 counter, 8 gauge, 11 per-AFI/SAFI gauge); any other length is kept raw. A bad statistic
 //! never fails the message.
 
+use super::header::RibView;
 use crate::decode::{DecodeError, Tlv, u32_, unwrap_err};
+
+/// The RIB a route gauge counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GaugeView {
+    /// The Adj-RIB-In, without saying pre- or post-policy (types 7 and 9, RFC 7854): as
+    /// routers keep it, pre-policy.
+    AdjRibIn,
+    /// One RIB view (RFC 8671, RFC 9972; Loc-RIB types 8 and 10 for a Loc-RIB peer).
+    View(RibView),
+}
+
+/// Which RIB a statistic type counts the routes of, when it is a route gauge for this kind of
+/// peer: types 8 and 10 count the whole Loc-RIB, which is this peer's only for a Loc-RIB peer.
+pub fn gauge_view(stat_type: u16, peer_is_loc_rib: bool) -> Option<GaugeView> {
+    Some(match stat_type {
+        7 | 9 => GaugeView::AdjRibIn,
+        18 | 19 => GaugeView::View(RibView::AdjRibInPre),
+        20 | 21 => GaugeView::View(RibView::AdjRibInPost),
+        14 | 16 => GaugeView::View(RibView::AdjRibOutPre),
+        15 | 17 => GaugeView::View(RibView::AdjRibOutPost),
+        8 | 10 if peer_is_loc_rib => GaugeView::View(RibView::LocRib),
+        _ => return None,
+    })
+}
 
 /// A statistic's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
