@@ -3,18 +3,13 @@
 
 use std::io::{self, IsTerminal};
 
-use crate::analysis::View;
-use crate::analysis::churn::Churn;
-use crate::analysis::peers::Peers;
-use crate::analysis::timeline::Timeline;
 use crate::cli::{
     Cli, ColorChoice, Command, ConnectArgs, FormatChoice, InputArgs, ListenArgs, LiveOutputArgs,
-    LiveRunArgs, LiveView, ReplayArgs,
+    LiveRunArgs, ReplayArgs,
 };
 use crate::exit::ExitStatus;
 use crate::live::{ConnectConfig, ListenConfig, LiveSource, ReplayConfig, StationConfig};
 use crate::pipeline::{self, Inputs, LiveOutput, LiveShow, MessageLog};
-use crate::render::Format;
 use crate::source::{InputFormat, SourceOptions};
 
 /// Runs the parsed command line.
@@ -31,41 +26,18 @@ pub fn run(cli: Cli) -> ExitStatus {
     match cli.command {
         Command::Decode(args) => pipeline::decode(
             &inputs(&args.input),
-            MessageLog::new(format(args.json), args.verbose, args.filter.filter()),
+            MessageLog::new(args.format(), args.verbose, args.filter.filter()),
         ),
-        Command::Peers(v) => {
-            let filter = v.filter.filter();
-            pipeline::view_in_lanes(
-                &inputs(&v.input),
-                &filter,
-                format(v.json),
-                || Peers::new(filter.clone()),
-                Peers::absorb,
-            )
-        }
-        Command::Timeline(v) => {
-            let filter = v.filter.filter();
-            let mut view = Timeline::new(filter.clone());
-            pipeline::view(&inputs(&v.input), &filter, format(v.json), &mut view)
-        }
-        Command::Churn(c) => {
-            let filter = c.view.filter.filter();
-            let mut view = Churn::new(filter.clone(), c.interval, c.top);
-            pipeline::view(
-                &inputs(&c.view.input),
-                &filter,
-                format(c.view.json),
-                &mut view,
-            )
+        Command::View(v) => {
+            let (kind, args) = v.view();
+            let filter = args.filter.filter();
+            let view = kind.build(filter.clone());
+            pipeline::view(&inputs(&args.input), &filter, args.format(), view)
         }
         Command::Listen(args) => listen(&args, stdout_tty),
         Command::Connect(args) => connect(&args, stdout_tty),
         Command::Replay(args) => crate::live::replay(&replay_config(&args)),
     }
-}
-
-fn format(json: bool) -> Format {
-    if json { Format::Json } else { Format::Text }
 }
 
 /// How to read the inputs of a file command.
@@ -143,18 +115,12 @@ fn live(
         }
     };
     let filter = o.filter.filter();
-    let view: Option<Box<dyn View>> = match o.view {
-        None => None,
-        Some(LiveView::Peers) => Some(Box::new(Peers::new(filter.clone()))),
-        Some(LiveView::Timeline) => Some(Box::new(Timeline::new(filter.clone()))),
-        Some(LiveView::Churn) => Some(Box::new(Churn::new(filter.clone(), o.interval, o.top))),
-    };
-    let show = match view {
-        Some(v) => LiveShow::View(v, filter),
-        None => LiveShow::Log(MessageLog::new(format(o.json), o.verbose, filter)),
+    let show = match o.view_kind() {
+        Some(kind) => LiveShow::View(kind.build(filter.clone()), filter),
+        None => LiveShow::Log(MessageLog::new(o.format(), o.verbose, filter)),
     };
     let output = LiveOutput {
-        format: format(o.json),
+        format: o.format(),
         limit: run.count.unwrap_or(u64::MAX),
         max_message: o.max_message,
         every: o.every,

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::analysis::ViewKind;
+use crate::render::Format;
+
 /// When to colour text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -45,22 +48,9 @@ pub enum Command {
         after_help = "Examples:\n  bmpctl decode dump.bmp\n  bmpctl decode -v dump.bmp\n  bmpctl decode --port 11019 capture.pcapng.gz\n  kcat -C -t openbmp.bmp_raw -f '%s' | bmpctl decode -\n  bmpctl decode --json a.bmp b.bmp | jq -c 'select(.type == \"route_monitoring\") | .announced[].prefix'\n  cat dump.bmp | bmpctl decode -\n\nA raw dump is one BMP stream (the bytes a router sent, as `nc -l` records them); a capture holds one stream per TCP connection that carries BMP; `-` reads stdin.\nExit status: 0 clean, 1 the input had errors (findings of severity error), 2 usage or I/O failure."
     )]
     Decode(DecodeArgs),
-    /// One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics.
-    #[command(
-        after_help = "Examples:\n  bmpctl peers capture.pcap\n  bmpctl peers --rib in-post --json dump.bmp | jq '.peers[] | select(.state == \"down\")'\n\nFiles are split by peer over one thread per core (BMPCTL_LANES=N sets the number; 1 turns the split off).\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
-    )]
-    Peers(ViewArgs),
-    /// Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB,
-    /// findings.
-    #[command(
-        after_help = "Examples:\n  bmpctl timeline capture.pcap\n  bmpctl timeline --peer 192.0.2.0/24 --since 2024-06-11T14:00:00Z dump.bmp\n\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
-    )]
-    Timeline(ViewArgs),
-    /// Route churn per router, peer and RIB view and time bucket, the initial table dump apart.
-    #[command(
-        after_help = "Examples:\n  bmpctl churn capture.pcap\n  bmpctl churn --interval 1m --top 20 --json dump.bmp\n\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
-    )]
-    Churn(ChurnArgs),
+    /// The views: one report over every input.
+    #[command(flatten)]
+    View(ViewCommand),
     /// Station mode: accept BMP sessions from routers and show them live (the message log, or a
     /// view re-drawn every few seconds).
     #[command(
@@ -79,6 +69,49 @@ pub enum Command {
         after_help = "Examples:\n  bmpctl replay capture.pcap --to 127.0.0.1:11019\n  bmpctl replay --fast a.bmp b.bmp --to [::1]:11019\n  bmpctl replay --speed 10 capture.pcapng.gz --to collector.example.net:5000\n\nEvery session of every input is replayed at once, each over its own connection; the pace comes from capture times, else (raw dumps) from the per-peer header timestamps. A summary line per connection goes to stderr.\nExit status: 0 everything sent, 2 usage, read or connection failure."
     )]
     Replay(ReplayArgs),
+}
+
+/// The views: each reads the inputs, takes the shared filters, and prints one report.
+#[derive(Debug, Subcommand)]
+pub enum ViewCommand {
+    /// One row per monitored peer and RIB view: state, flaps, routes, capabilities, statistics.
+    #[command(
+        after_help = "Examples:\n  bmpctl peers capture.pcap\n  bmpctl peers --rib in-post --json dump.bmp | jq '.peers[] | select(.state == \"down\")'\n\nFiles are split by peer over one thread per core (BMPCTL_LANES=N sets the number; 1 turns the split off).\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
+    )]
+    Peers(ViewArgs),
+    /// Session and peer events in time order: sessions, Peer Up/Down with reasons, End-of-RIB,
+    /// findings.
+    #[command(
+        after_help = "Examples:\n  bmpctl timeline capture.pcap\n  bmpctl timeline --peer 192.0.2.0/24 --since 2024-06-11T14:00:00Z dump.bmp\n\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
+    )]
+    Timeline(ViewArgs),
+    /// Route churn per router, peer and RIB view and time bucket, the initial table dump apart.
+    #[command(
+        after_help = "Examples:\n  bmpctl churn capture.pcap\n  bmpctl churn --interval 1m --top 20 --json dump.bmp\n\nExit status: 0 clean, 1 the input had errors, 2 usage or I/O failure."
+    )]
+    Churn(ChurnArgs),
+}
+
+impl ViewCommand {
+    /// The view to run, with its inputs and filters.
+    pub fn view(&self) -> (ViewKind, &ViewArgs) {
+        match self {
+            ViewCommand::Peers(v) => (ViewKind::Peers, v),
+            ViewCommand::Timeline(v) => (ViewKind::Timeline, v),
+            ViewCommand::Churn(c) => (
+                ViewKind::Churn {
+                    interval: c.interval,
+                    top: c.top,
+                },
+                &c.view,
+            ),
+        }
+    }
+}
+
+/// The output format `--json` asks for.
+fn format(json: bool) -> Format {
+    if json { Format::Json } else { Format::Text }
 }
 
 /// Input formats.
@@ -205,6 +238,13 @@ pub struct DecodeArgs {
     pub verbose: bool,
 }
 
+impl DecodeArgs {
+    /// The output format.
+    pub fn format(&self) -> Format {
+        format(self.json)
+    }
+}
+
 /// Arguments of the views (`peers`, `timeline`; `churn` adds its own).
 #[derive(Debug, Args)]
 pub struct ViewArgs {
@@ -219,6 +259,13 @@ pub struct ViewArgs {
     /// One JSON document instead of a table; the schema is in the README.
     #[arg(long)]
     pub json: bool,
+}
+
+impl ViewArgs {
+    /// The output format.
+    pub fn format(&self) -> Format {
+        format(self.json)
+    }
 }
 
 /// Arguments of `churn`.
@@ -285,6 +332,25 @@ pub struct LiveOutputArgs {
     #[arg(long, value_name = "BYTES", default_value_t = crate::frame::DEFAULT_MAX_MESSAGE,
           value_parser = clap::value_parser!(u32).range(4096..))]
     pub max_message: u32,
+}
+
+impl LiveOutputArgs {
+    /// The output format.
+    pub fn format(&self) -> Format {
+        format(self.json)
+    }
+
+    /// The view shown instead of the message log, if any.
+    pub fn view_kind(&self) -> Option<ViewKind> {
+        self.view.map(|v| match v {
+            LiveView::Peers => ViewKind::Peers,
+            LiveView::Timeline => ViewKind::Timeline,
+            LiveView::Churn => ViewKind::Churn {
+                interval: self.interval,
+                top: self.top,
+            },
+        })
+    }
 }
 
 /// How long live commands run and what they record.

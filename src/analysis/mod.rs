@@ -11,8 +11,40 @@ pub mod route_table;
 pub mod routes;
 pub mod timeline;
 
+use std::any::Any;
+use std::time::Duration;
+
 use crate::decode::bmp::header::PeerHeader;
 use crate::event::{Event, Lifecycle, StreamCtx};
+use crate::filter::Filter;
+
+/// Which view to run, with the options that are its own: what the command line chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// `bmpctl peers`.
+    Peers,
+    /// `bmpctl timeline`.
+    Timeline,
+    /// `bmpctl churn`: the bucket width (chosen from the time span when `None`) and the length
+    /// of the top lists.
+    Churn {
+        /// Bucket width.
+        interval: Option<Duration>,
+        /// Entries in each top list.
+        top: usize,
+    },
+}
+
+impl ViewKind {
+    /// A new, empty view of this kind, seeing what passes `filter`.
+    pub fn build(self, filter: Filter) -> Box<dyn View> {
+        match self {
+            ViewKind::Peers => Box::new(peers::Peers::new(filter)),
+            ViewKind::Timeline => Box::new(timeline::Timeline::new(filter)),
+            ViewKind::Churn { interval, top } => Box::new(churn::Churn::new(filter, interval, top)),
+        }
+    }
+}
 
 /// A view over the events.
 pub trait Analysis {
@@ -26,7 +58,7 @@ pub trait Analysis {
 }
 
 /// A view: an analysis that ends in a report.
-pub trait View: Analysis {
+pub trait View: Analysis + Send + IntoAny {
     /// The input has ended: do now the work the report would otherwise do (a view run in
     /// lanes finishes on each lane's thread, before the lanes are merged).
     fn finish(&mut self) {}
@@ -42,6 +74,25 @@ pub trait View: Analysis {
     /// computes them on the decoding thread).
     fn uses_route_ids(&self) -> bool {
         false
+    }
+    /// For a view whose state splits by peer (see [`crate::pipeline::lanes`]): a new, empty
+    /// view like this one, for another lane of the run. `None`: the view runs whole.
+    fn lane(&self) -> Option<Box<dyn View>> {
+        None
+    }
+    /// Folds in another lane's view (one that [`View::lane`] made), at the end of the run.
+    fn absorb(&mut self, _other: Box<dyn View>) {}
+}
+
+/// A view as `Any`, so that a view can take back the lanes it made ([`View::absorb`]).
+pub trait IntoAny {
+    /// The view, boxed as `Any`.
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+impl<T: Any> IntoAny for T {
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
     }
 }
 

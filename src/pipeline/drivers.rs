@@ -21,38 +21,38 @@ pub fn decode(inputs: &Inputs, mut log: MessageLog) -> ExitStatus {
     read_inputs(inputs, &mut log)
 }
 
-/// A view over every input, and its report.
-pub fn view(inputs: &Inputs, filter: &Filter, format: Format, view: &mut dyn View) -> ExitStatus {
-    let mut sink = ViewSink::new(&mut *view, filter);
-    let status = read_inputs(inputs, &mut sink);
-    print_report(&*view, status, format)
-}
-
-/// A view whose work splits by peer ([`lanes`]): on files, without `--afi`, with more than
-/// one core, each lane's thread runs `new()`'s view over its share of the peers and `merge`
-/// folds the lanes' views into one; otherwise one view as [`view`] runs it.
-pub fn view_in_lanes<V: View + Send>(
+/// A view over every input, and its report. A view whose state splits by peer
+/// ([`View::lane`]) runs in lanes ([`lanes`]) on files, without `--afi`, with more than one
+/// core: each lane's thread runs a view of its own over its share of the peers, and the first
+/// absorbs the others at the end.
+pub fn view(
     inputs: &Inputs,
     filter: &Filter,
     format: Format,
-    new: impl Fn() -> V,
-    merge: impl Fn(&mut V, V),
+    mut view: Box<dyn View>,
 ) -> ExitStatus {
     let count = lanes::lane_count();
-    if count < 2 || inputs.piped() || !filter.families.is_empty() {
-        let mut v = new();
-        return view(inputs, filter, format, &mut v);
-    }
-    let mut views: Vec<V> = (0..count).map(|_| new()).collect();
+    let split = count >= 2 && !inputs.piped() && filter.families.is_empty();
+    let others: Option<Vec<Box<dyn View>>> = if split {
+        (1..count).map(|_| view.lane()).collect()
+    } else {
+        None
+    };
+    let Some(others) = others else {
+        let mut sink = ViewSink::new(&mut *view, filter);
+        let status = read_inputs(inputs, &mut sink);
+        return print_report(&*view, status, format);
+    };
+    let mut views: Vec<Box<dyn View>> = std::iter::once(view).chain(others).collect();
     let status = read_inputs_in_lanes(inputs, filter, &mut views);
     let mut views = views.into_iter();
     let Some(mut first) = views.next() else {
         return ExitStatus::Fatal;
     };
     for other in views {
-        merge(&mut first, other);
+        first.absorb(other);
     }
-    print_report(&first, status, format)
+    print_report(&*first, status, format)
 }
 
 /// Reads every input, hands its events to `sink`, prints the summary line; returns the exit
@@ -110,10 +110,10 @@ fn read_inputs(inputs: &Inputs, sink: &mut dyn Sink) -> ExitStatus {
 /// Reads every input in one lane per view, each on its own thread (the first on this one),
 /// prints the summary line of all lanes together; returns the exit status the inputs deserve.
 /// Views print nothing until the end, so there is no output to fail here.
-fn read_inputs_in_lanes<V: View + Send>(
+fn read_inputs_in_lanes(
     inputs: &Inputs,
     filter: &Filter,
-    views: &mut [V],
+    views: &mut [Box<dyn View>],
 ) -> ExitStatus {
     let count = views.len();
     let abort = Arc::new(AtomicBool::new(false));
@@ -121,9 +121,9 @@ fn read_inputs_in_lanes<V: View + Send>(
     let Some((first_view, rest)) = views.split_first_mut() else {
         return ExitStatus::Fatal;
     };
-    let run_lane = |index: usize, view: &mut V| {
+    let run_lane = |index: usize, view: &mut Box<dyn View>| {
         let mut lane = Lane::new(index, count).counting_into(counted.clone());
-        let mut sink = ViewSink::new(view, filter);
+        let mut sink = ViewSink::new(&mut **view, filter);
         let mut summary = Summary::default();
         let mut routers = Routers::new();
         // A view writes nothing until the end; errors go to stderr through `Sink::fatal`.

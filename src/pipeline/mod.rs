@@ -24,7 +24,7 @@ mod sinks;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-pub use drivers::{decode, view, view_in_lanes};
+pub use drivers::{decode, view};
 pub use files::Inputs;
 pub use live::{LiveOutput, LiveShow, live};
 pub use run::{DecodeRun, GARBAGE_LIMIT};

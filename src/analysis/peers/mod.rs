@@ -176,7 +176,7 @@ impl Peers {
 
     /// Folds in the view of another lane of the same run (see [`crate::pipeline::lanes`]): it
     /// saw the same routers and streams, and other peers.
-    pub fn absorb(&mut self, other: Peers) {
+    fn absorb_lane(&mut self, other: Peers) {
         self.peers.extend(other.peers);
         self.rows.extend(other.rows);
     }
@@ -613,5 +613,15 @@ impl View for Peers {
 
     fn uses_route_ids(&self) -> bool {
         true
+    }
+
+    fn lane(&self) -> Option<Box<dyn View>> {
+        Some(Box::new(Peers::new(self.filter.clone())))
+    }
+
+    fn absorb(&mut self, other: Box<dyn View>) {
+        if let Ok(other) = other.into_any().downcast::<Peers>() {
+            self.absorb_lane(*other);
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! The `peers` report: one row per router, monitored peer and RIB view. Serialized, it is the
-//! `bmpctl peers --json` document (docs/json.md); [`crate::render::peers`] draws it as tables.
+//! `bmpctl peers --json` document (docs/json.md); render/peers.rs draws it as tables.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
