@@ -13,7 +13,7 @@ use super::run::DecodeRun;
 use super::{Sink, Summary};
 use crate::finding::{Finding, Kind};
 use crate::identity::Routers;
-use crate::source::{FileSource, Source, SourceError, SourceOptions};
+use crate::source::{Source, SourceError, SourceOptions};
 
 /// The inputs of a file run, and how to read them.
 #[derive(Debug, Clone)]
@@ -33,13 +33,13 @@ impl Inputs {
     }
 
     /// Opens one of them.
-    fn open(&self, path: &Path) -> io::Result<FileSource> {
+    fn open(&self, path: &Path) -> io::Result<Box<dyn Source>> {
         let mut opts = self.options.clone();
         if path.as_os_str() == "-" {
             // A pipe delivers a live stream: do not wait for large chunks before decoding.
             opts.read_chunk = 4096;
         }
-        FileSource::open(path, opts)
+        crate::source::open(path, opts)
     }
 }
 
@@ -70,12 +70,13 @@ pub(super) fn decode_files<W: Write>(
             }
         };
         let bar = if first {
-            progress_bar(source.len())
+            progress_bar(source.size())
         } else {
             ProgressBar::hidden()
         };
         let counter = bar.clone();
-        let mut source = source.on_read(Box::new(move |n| counter.inc(n as u64)));
+        let mut source = source;
+        source.on_read(Box::new(move |n| counter.inc(n as u64)));
         let mut run = DecodeRun::new(
             &name,
             inputs.max_message,

@@ -70,22 +70,6 @@ impl FileSource {
         self
     }
 
-    /// Its length in bytes, when it is a file.
-    pub fn len(&self) -> Option<u64> {
-        self.len
-    }
-
-    /// Whether it is known to be empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == Some(0)
-    }
-
-    /// Calls `f` with the size of every read (before decompression).
-    pub fn on_read(mut self, f: OnRead) -> Self {
-        self.on_read = Some(f);
-        self
-    }
-
     /// The input's name prefixed to a stream name that differs from it (a capture holds one
     /// stream per TCP connection: `capture.pcap 192.0.2.1:38211->192.0.2.6:1790`).
     fn stream_name(&self, name: String) -> String {
@@ -121,6 +105,16 @@ impl Read for Reader<'_> {
 impl Source for FileSource {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Its length, when it is a file (its size before decompression).
+    fn size(&self) -> Option<u64> {
+        self.len
+    }
+
+    /// Every read of the file (before decompression).
+    fn on_read(&mut self, f: OnRead) {
+        self.on_read = Some(f);
     }
 
     fn run(&mut self, to: &mut dyn Consumer) -> Result<(), SourceError> {

@@ -88,7 +88,7 @@ use std::io::{self, Read};
 use std::net::IpAddr;
 
 pub use detect::{Detected, detect};
-pub use file::FileSource;
+pub use file::{FileSource, OnRead};
 
 use crate::event::EndReason;
 use crate::time::Timestamp;
@@ -327,6 +327,18 @@ pub trait Source: Send {
     /// event to `to` under the event order contract above. `Err` when the input failed; its
     /// streams were ended all the same.
     fn run(&mut self, to: &mut dyn Consumer) -> Result<(), SourceError>;
+    /// Its size in bytes, when known in advance (a file): a progress display's total.
+    fn size(&self) -> Option<u64> {
+        None
+    }
+    /// Calls `f` with the number of bytes of each read, for a progress display.
+    fn on_read(&mut self, _f: OnRead) {}
+}
+
+/// Opens the input a command line names: `-` is standard input, anything else a file. The one
+/// place where an input's name chooses its kind.
+pub fn open(name: &std::path::Path, opts: SourceOptions) -> io::Result<Box<dyn Source>> {
+    Ok(Box::new(FileSource::open(name, opts)?))
 }
 
 /// How to read an input.
