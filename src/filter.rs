@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{PeerHeader, RibView};
-use crate::decode::codes;
+use crate::decode::family::{Family, FamilyMatch};
 use crate::event::{Event, StreamCtx, event_time, header_time};
 use crate::time::Timestamp;
 
@@ -79,9 +79,8 @@ pub struct Filter {
     pub peers: Vec<AddrMatch>,
     /// RIB views.
     pub ribs: Vec<RibView>,
-    /// Address families: an AFI name (`ipv4`, `ipv6`, `l2vpn`) or a family (`ipv4_unicast`,
-    /// `ipv6_vpn`, `l2vpn_evpn`).
-    pub families: Vec<String>,
+    /// Address families: a whole AFI or one family.
+    pub families: Vec<FamilyMatch>,
     /// Earliest time.
     pub since: Option<Timestamp>,
     /// Latest time.
@@ -101,11 +100,8 @@ impl Filter {
 
     /// Whether routes of this family pass `--afi`.
     pub fn family(&self, afi: u16, safi: u8) -> bool {
-        self.families.is_empty()
-            || self
-                .families
-                .iter()
-                .any(|f| f == codes::afi_name(afi) || *f == codes::family_name(afi, safi))
+        let family = Family::new(afi, safi);
+        self.families.is_empty() || self.families.iter().any(|m| m.matches(family))
     }
 
     /// Whether the router passes `--router`.

@@ -4,6 +4,7 @@
 pub mod bgp;
 pub mod bmp;
 pub mod codes;
+pub mod family;
 
 use std::fmt;
 
