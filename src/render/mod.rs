@@ -8,6 +8,7 @@ pub mod json;
 pub mod route;
 pub mod sanitize;
 pub mod text;
+pub mod timeline;
 
 use std::io::{self, Write};
 
@@ -56,7 +57,7 @@ pub fn write_report(
         Format::Text => {
             let text = match report {
                 Report::Peers(r) => r.legacy_text(width),
-                Report::Timeline(r) => r.legacy_text(width),
+                Report::Timeline(r) => timeline::text(r, width),
                 Report::Churn(r) => r.legacy_text(width),
             };
             writeln!(out, "{text}")
