@@ -877,3 +877,120 @@ impl View for Timeline {
         super::Report::Timeline(self.build_report())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::{Joined, MatchedBy, RouterId};
+    use crate::stream::StreamDecoder;
+    use crate::testkit::bmp;
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().expect("an address"))
+    }
+
+    fn start(view: &mut Timeline, stream: &str, address: Option<IpAddr>, p: Option<&Predecessor>) {
+        view.lifecycle(&Lifecycle::StreamStart {
+            stream,
+            router_id: RouterId::default(),
+            address,
+            time: None,
+            reconnect: p.is_some_and(|p| p.matched_by == MatchedBy::Address),
+            predecessor: p,
+        });
+    }
+
+    /// An Initiation giving `sys_name`, with what the stream identity made of it.
+    fn initiation(view: &mut Timeline, stream: &str, sys_name: &str, joined: Option<&Joined>) {
+        let mut decoder = StreamDecoder::new(u32::MAX);
+        let bytes = bmp::initiation(&[(info::SYS_NAME, sys_name.as_bytes())]);
+        decoder.push(&bytes, &mut |router, ev| {
+            let ctx = StreamCtx {
+                joined,
+                ..StreamCtx::new(stream, router, None)
+            };
+            view.event(&ctx, &ev);
+        });
+    }
+
+    fn predecessor(stream: &str, matched_by: MatchedBy, ended: bool) -> Predecessor {
+        Predecessor {
+            stream: stream.to_string(),
+            matched_by,
+            ended,
+        }
+    }
+
+    #[test]
+    fn streams_are_related_as_the_stream_identity_says() {
+        let mut view = Timeline::new(Filter::default());
+        start(&mut view, "a", ip("192.0.2.1"), None);
+        initiation(&mut view, "a", "r1", None);
+        // Another address with the same sysName: related at the Initiation.
+        start(&mut view, "b", ip("192.0.2.9"), None);
+        let by_name = Joined {
+            from: RouterId(1),
+            router: RouterId(1),
+            predecessor: Some(predecessor("a", MatchedBy::SysName, false)),
+        };
+        initiation(&mut view, "b", "r1", Some(&by_name));
+        // The first address again: related at the start, and not again at the Initiation.
+        let by_address = predecessor("a", MatchedBy::Address, true);
+        start(&mut view, "c", ip("192.0.2.1"), Some(&by_address));
+        initiation(&mut view, "c", "r1", None);
+        // A raw dump joining r1 without a predecessor of its own: nothing to report.
+        start(&mut view, "d", None, None);
+        let merged = Joined {
+            from: RouterId(2),
+            router: RouterId(0),
+            predecessor: None,
+        };
+        initiation(&mut view, "d", "r1", Some(&merged));
+
+        let report = view.build_report();
+        let got: Vec<(&str, &str, Option<&str>)> = report
+            .events
+            .iter()
+            .map(|e| {
+                let replaces = match e.what.as_ref() {
+                    EventKind::SessionStart { replaces, .. } => replaces.as_deref(),
+                    EventKind::SessionReplaced { replaces, .. } => Some(replaces.as_str()),
+                    _ => None,
+                };
+                (e.stream, e.what.name(), replaces)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "session_start", None),
+                ("a", "initiation", None),
+                ("b", "session_start", Some("a")),
+                ("b", "initiation", None),
+                ("b", "session_replaced", Some("a")),
+                ("c", "session_start", Some("a")),
+                ("c", "session_replaced", Some("a")),
+                ("c", "initiation", None),
+                ("d", "session_start", None),
+                ("d", "initiation", None),
+            ]
+        );
+        let relations: Vec<(MatchedBy, bool)> = report
+            .events
+            .iter()
+            .filter_map(|e| match e.what.as_ref() {
+                EventKind::SessionReplaced {
+                    matched_by,
+                    previous_ended,
+                    ..
+                } => Some((*matched_by, *previous_ended)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            relations,
+            [(MatchedBy::SysName, false), (MatchedBy::Address, true)]
+        );
+        assert!(report.events.iter().all(|e| e.router == "r1"));
+    }
+}
