@@ -9,6 +9,7 @@ pub mod peers;
 pub mod route;
 pub mod sanitize;
 pub mod text;
+pub mod timeline;
 
 use std::io::{self, Write};
 
@@ -57,7 +58,7 @@ pub fn write_report(
         Format::Text => {
             let text = match report {
                 Report::Peers(r) => peers::text(r, width),
-                Report::Timeline(r) => r.legacy_text(width),
+                Report::Timeline(r) => timeline::text(r, width),
                 Report::Churn(r) => r.legacy_text(width),
             };
             writeln!(out, "{text}")
