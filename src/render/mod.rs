@@ -4,6 +4,7 @@
 //! [`crate::analysis`] (views). Nothing below this module writes output.
 
 pub mod attrs;
+pub mod churn;
 pub mod json;
 pub mod route;
 pub mod sanitize;
@@ -57,7 +58,7 @@ pub fn write_report(
             let text = match report {
                 Report::Peers(r) => r.legacy_text(width),
                 Report::Timeline(r) => r.legacy_text(width),
-                Report::Churn(r) => r.legacy_text(width),
+                Report::Churn(r) => churn::text(r, width),
             };
             writeln!(out, "{text}")
         }
