@@ -676,6 +676,144 @@ Most churning origin AS (steady state)
     assert_eq!(text, want, "\n{text}");
 }
 
+/// Feeds one stream to a view as a run does: its router decided by one identity registry for
+/// the whole run (at its start, and again at its Initiation), its start and end announced.
+fn feed_stream(
+    view: &mut bmpctl::analysis::churn::Churn,
+    routers: &mut bmpctl::identity::Routers,
+    name: &str,
+    address: Option<IpAddr>,
+    bytes: &[u8],
+) {
+    use bmpctl::analysis::Analysis;
+    use bmpctl::decode::bmp::Body;
+    use bmpctl::event::{EndReason, Event, Lifecycle, StreamCtx};
+    use bmpctl::stream::StreamDecoder;
+
+    let started = routers.start(name, address);
+    view.lifecycle(&Lifecycle::StreamStart {
+        stream: name,
+        router_id: started.router,
+        address,
+        time: None,
+        reconnect: started.known,
+        predecessor: started.predecessor.as_ref(),
+    });
+    let mut router_id = started.router;
+    let mut dec = StreamDecoder::new(1 << 20);
+    dec.router.address = address;
+    let mut sink = |router: &bmpctl::event::RouterInfo, ev: Event<'_>| {
+        let joined = match (&ev, router.sys_name.as_deref()) {
+            (Event::Message(d), Some(sys_name)) if matches!(d.msg.body, Body::Initiation(_)) => {
+                routers.initiation(name, sys_name)
+            }
+            _ => None,
+        };
+        if let Some(j) = &joined {
+            router_id = j.router;
+        }
+        let ctx = StreamCtx {
+            name,
+            router,
+            router_id,
+            joined: joined.as_ref(),
+            observed: None,
+        };
+        view.event(&ctx, &ev);
+    };
+    dec.push(bytes, &mut sink);
+    dec.finish(&mut sink);
+    routers.end(name);
+    view.lifecycle(&Lifecycle::StreamEnd {
+        stream: name,
+        router_id,
+        router: &dec.router,
+        how: EndReason::EndOfInput,
+        time: None,
+    });
+}
+
+fn report_json(view: &bmpctl::analysis::churn::Churn) -> Value {
+    use bmpctl::analysis::View;
+    serde_json::to_value(view.report()).expect("report")
+}
+
+#[test]
+fn a_raw_dump_of_a_router_known_by_address_is_a_new_session_of_it() {
+    // The router's TCP session (its address known, as in a capture), then a raw dump of a
+    // later session of it: the same sysName, no address. One router, two dumps.
+    let p = peer_a();
+    let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
+    let mut flow = Stream::new("pe1");
+    flow.peer_up(&p, 0)
+        .announce(&p, 0, &a, &p24(0, 0..20))
+        .eor(&p, 1)
+        .withdraw(&p, 10, &p24(0, 0..1));
+    let mut dump = Stream::new("pe1");
+    dump.peer_up(&p, 100)
+        .announce(&p, 100, &a, &p24(0, 0..20))
+        .eor(&p, 101)
+        .withdraw(&p, 110, &p24(0, 1..3));
+    let mut view = bmpctl::analysis::churn::Churn::new(bmpctl::filter::Filter::default(), None, 10);
+    let mut routers = bmpctl::identity::Routers::new();
+    let addr = Some(v4([192, 0, 2, 99]));
+    feed_stream(
+        &mut view,
+        &mut routers,
+        "192.0.2.99:4711",
+        addr,
+        &flow.bytes,
+    );
+    feed_stream(&mut view, &mut routers, "pe1.bmp", None, &dump.bytes);
+    let v = report_json(&view);
+    let peers = v["peers"].as_array().unwrap();
+    assert_eq!(peers.len(), 1, "{v}");
+    assert_eq!(peers[0]["router"], "pe1");
+    assert_eq!(peers[0]["dumps"], 2);
+    assert_eq!(totals(&peers[0]["initial"]), [40, 0, 0, 0, 40]);
+    assert_eq!(totals(&peers[0]["steady"]), [0, 3, 0, 0, 3]);
+}
+
+#[test]
+fn a_stream_that_names_its_router_late_brings_its_peers_to_that_router() {
+    // Stream b shows a peer before its Initiation names it as a new session of router pe1
+    // (stream a): the peer's row goes to pe1, and pe1's other peers start a new dump.
+    let pa = peer_a();
+    let pb = bmp::Peer::global(v4([192, 0, 2, 2]), 65_002, [192, 0, 2, 2]);
+    let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
+    let mut first = Stream::new("pe1");
+    first
+        .peer_up(&pa, 0)
+        .announce(&pa, 0, &a, &p24(0, 0..10))
+        .eor(&pa, 1);
+    let mut second = Stream { bytes: Vec::new() };
+    second
+        .peer_up(&pb, 50)
+        .announce(&pb, 50, &a, &p24(1, 0..10))
+        .eor(&pb, 51);
+    second
+        .bytes
+        .extend(bmp::initiation(&[(2, b"pe1".as_slice())]));
+    second.announce(&pb, 60, &a, &p24(1, 10..11));
+    let mut view = bmpctl::analysis::churn::Churn::new(bmpctl::filter::Filter::default(), None, 10);
+    let mut routers = bmpctl::identity::Routers::new();
+    feed_stream(&mut view, &mut routers, "a.bmp", None, &first.bytes);
+    feed_stream(&mut view, &mut routers, "b.bmp", None, &second.bytes);
+    let v = report_json(&view);
+    let peers = v["peers"].as_array().unwrap();
+    assert_eq!(peers.len(), 2, "{v}");
+    assert!(peers.iter().all(|p| p["router"] == "pe1"), "{v}");
+    let (pa, pb) = (&peers[0], &peers[1]);
+    assert_eq!(pa["address"], "192.0.2.1");
+    assert_eq!(pa["dumps"], 2);
+    assert_eq!(pa["initial_complete"], "incomplete");
+    assert_eq!(pb["address"], "192.0.2.2");
+    assert_eq!(pb["dumps"], 1);
+    assert_eq!(pb["initial_complete"], "end_of_rib");
+    assert_eq!(totals(&pb["initial"]), [10, 0, 0, 0, 10]);
+    assert_eq!(totals(&pb["steady"]), [1, 0, 0, 0, 1]);
+}
+
 /// Peak memory per tracked route: 1M IPv4 /24 routes of one peer through the churn view (the
 /// stream is generated message by message, so it is not held in memory).
 /// `cargo test --release --test churn -- --ignored --nocapture memory`

@@ -4,6 +4,7 @@
 //! [`crate::analysis`] (views). Nothing below this module writes output.
 
 pub mod attrs;
+pub mod churn;
 pub mod json;
 pub mod peers;
 pub mod route;
@@ -59,7 +60,7 @@ pub fn write_report(
             let text = match report {
                 Report::Peers(r) => peers::text(r, width),
                 Report::Timeline(r) => timeline::text(r, width),
-                Report::Churn(r) => r.legacy_text(width),
+                Report::Churn(r) => churn::text(r, width),
             };
             writeln!(out, "{text}")
         }

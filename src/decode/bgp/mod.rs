@@ -13,6 +13,7 @@ pub mod pmsi;
 pub mod prefix;
 pub mod prefix_sid;
 pub mod route_id;
+pub mod route_text;
 pub mod rtc;
 pub mod update;
 
