@@ -133,6 +133,8 @@ pub struct Routers {
     latest_by_address: HashMap<IpAddr, usize>,
     /// sysName -> its latest stream.
     latest_by_sys_name: HashMap<String, usize>,
+    /// Routers merged so far: a caller that keeps a stream's router asks again when it changed.
+    merges: u64,
 }
 
 impl Routers {
@@ -216,6 +218,11 @@ impl Routers {
         })
     }
 
+    /// Counts the merges so far: while it is unchanged, every open stream's router is too.
+    pub fn epoch(&self) -> u64 {
+        self.merges
+    }
+
     /// A stream ended.
     pub fn end(&mut self, stream: &str) {
         if let Some(s) = self.open.remove(stream) {
@@ -241,6 +248,7 @@ impl Routers {
 
     /// Router `from` turned out to be router `into`: its streams and its address go there.
     fn merge(&mut self, from: RouterId, into: RouterId) {
+        self.merges += 1;
         for st in &mut self.streams {
             if st.router == from {
                 st.router = into;
@@ -326,6 +334,20 @@ mod tests {
         r.end("a");
         r.start("b", ip("192.0.2.1"));
         assert_eq!(r.initiation("b", "pe1"), None);
+    }
+
+    #[test]
+    fn a_merge_moves_every_open_stream_of_the_router() {
+        let mut r = Routers::new();
+        r.start("dump.bmp", None);
+        r.initiation("dump.bmp", "pe1");
+        r.start("a", ip("192.0.2.1"));
+        r.start("b", ip("192.0.2.1"));
+        let before = r.epoch();
+        assert!(r.initiation("a", "pe1").is_some_and(|j| j.merged()));
+        assert_ne!(r.epoch(), before);
+        // "b", a concurrent session from the same address, moved too.
+        assert_eq!(r.router("b"), RouterId(0));
     }
 
     #[test]

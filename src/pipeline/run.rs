@@ -28,6 +28,8 @@ struct OpenStream {
     name: String,
     decoder: StreamDecoder,
     router_id: RouterId,
+    /// The identity's epoch when `router_id` was read: a merge since may have moved it.
+    epoch: u64,
     health: StreamHealth,
 }
 
@@ -203,6 +205,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                         name,
                         decoder,
                         router_id: started.router,
+                        epoch: self.routers.epoch(),
                         health: StreamHealth::default(),
                     },
                 );
@@ -224,7 +227,8 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             }
             SourceEvent::StreamEnd { id, time, how } => {
                 self.with_stream(id.0, time, |dec, lane, sink| dec.finish_lane(lane, sink));
-                if let Some(s) = self.streams.remove(&id.0) {
+                if let Some(mut s) = self.streams.remove(&id.0) {
+                    refresh(&mut s, self.routers);
                     self.routers.end(&s.name);
                     self.sink.lifecycle(&Lifecycle::StreamEnd {
                         stream: &s.name,
@@ -289,6 +293,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
         let Some(stream) = self.streams.get_mut(&id) else {
             return;
         };
+        refresh(stream, self.routers);
         let (sink, out, summary, write_err, limit, routers) = (
             &mut *self.sink,
             &mut *self.out,
@@ -300,6 +305,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
         let name = stream.name.as_str();
         let health = &mut stream.health;
         let router_id = &mut stream.router_id;
+        let epoch = &mut stream.epoch;
         let before = summary.messages;
         f(
             &mut stream.decoder,
@@ -331,6 +337,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                 };
                 if let Some(j) = &joined {
                     *router_id = j.router;
+                    *epoch = routers.epoch();
                 }
                 match ev {
                     Event::Message(d) => health.progress = d.offset + d.raw.len() as u64,
@@ -423,6 +430,15 @@ impl<W: Write> Consumer for DecodeRun<'_, W> {
             }
         }
         self.control(None)
+    }
+}
+
+/// Reads a stream's router again when a merge may have moved it (a concurrent session of a
+/// router that another stream's Initiation showed to be an earlier one).
+fn refresh(stream: &mut OpenStream, routers: &mut Routers) {
+    if stream.epoch != routers.epoch() {
+        stream.router_id = routers.router(&stream.name);
+        stream.epoch = routers.epoch();
     }
 }
 
