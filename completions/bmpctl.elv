@@ -43,7 +43,7 @@ set edit:completion:arg-completer[bmpctl] = {|@words|
             cand --since 'Only events at or after this time (RFC 3339 or epoch seconds)'
             cand --until 'Only events at or before this time (RFC 3339 or epoch seconds)'
             cand --color 'When to use colour in text output (NO_COLOR in the environment also turns it off)'
-            cand --json 'One JSON object per line (NDJSON) instead of text; the schema is in the README'
+            cand --json 'One JSON object per line (NDJSON) instead of text; the schema is in docs/json.md'
             cand -v 'Show every route and attribute (text output)'
             cand --verbose 'Show every route and attribute (text output)'
             cand -h 'Print help (see more with ''--help'')'
@@ -60,7 +60,7 @@ set edit:completion:arg-completer[bmpctl] = {|@words|
             cand --since 'Only events at or after this time (RFC 3339 or epoch seconds)'
             cand --until 'Only events at or before this time (RFC 3339 or epoch seconds)'
             cand --color 'When to use colour in text output (NO_COLOR in the environment also turns it off)'
-            cand --json 'One JSON document instead of a table; the schema is in the README'
+            cand --json 'One JSON document instead of a table; the schema is in docs/json.md'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -75,7 +75,7 @@ set edit:completion:arg-completer[bmpctl] = {|@words|
             cand --since 'Only events at or after this time (RFC 3339 or epoch seconds)'
             cand --until 'Only events at or before this time (RFC 3339 or epoch seconds)'
             cand --color 'When to use colour in text output (NO_COLOR in the environment also turns it off)'
-            cand --json 'One JSON document instead of a table; the schema is in the README'
+            cand --json 'One JSON document instead of a table; the schema is in docs/json.md'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -92,7 +92,7 @@ set edit:completion:arg-completer[bmpctl] = {|@words|
             cand --interval 'Bucket width (e.g. 10s, 1m, 1h); by default chosen from the time span'
             cand --top 'How many of the most churning prefixes and origin ASes to list'
             cand --color 'When to use colour in text output (NO_COLOR in the environment also turns it off)'
-            cand --json 'One JSON document instead of a table; the schema is in the README'
+            cand --json 'One JSON document instead of a table; the schema is in docs/json.md'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -53,7 +53,7 @@ complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l until -d 'Only 
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l json -d 'One JSON object per line (NDJSON) instead of text; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -l json -d 'One JSON object per line (NDJSON) instead of text; the schema is in docs/json.md'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -s v -l verbose -d 'Show every route and attribute (text output)'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
@@ -72,7 +72,7 @@ complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l until -d 'Only e
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l json -d 'One JSON document instead of a table; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -l json -d 'One JSON document instead of a table; the schema is in docs/json.md'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand peers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
 raw\t'Raw BMP bytes as a router sends them'
@@ -90,7 +90,7 @@ complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l until -d 'Onl
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l json -d 'One JSON document instead of a table; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -l json -d 'One JSON document instead of a table; the schema is in docs/json.md'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand timeline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l format -d 'Input format; by default recognised by content' -r -f -a "auto\t'Recognise the format by content (pcap, pcapng, OpenBMP, raw BMP; gzip around any)'
 raw\t'Raw BMP bytes as a router sends them'
@@ -110,7 +110,7 @@ complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l top -d 'How many
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l color -d 'When to use colour in text output (NO_COLOR in the environment also turns it off)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l json -d 'One JSON document instead of a table; the schema is in the README'
+complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -l json -d 'One JSON document instead of a table; the schema is in docs/json.md'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand churn" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l router -d 'Only this router: its sysName, its address, or the stream name (repeatable)' -r
 complete -c bmpctl -n "__fish_bmpctl_using_subcommand listen" -l peer -d 'Only peers with this address or inside this prefix (repeatable)' -r

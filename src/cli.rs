@@ -229,7 +229,7 @@ pub struct DecodeArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
-    /// One JSON object per line (NDJSON) instead of text; the schema is in the README.
+    /// One JSON object per line (NDJSON) instead of text; the schema is in docs/json.md.
     #[arg(long)]
     pub json: bool,
 
@@ -256,7 +256,7 @@ pub struct ViewArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
-    /// One JSON document instead of a table; the schema is in the README.
+    /// One JSON document instead of a table; the schema is in docs/json.md.
     #[arg(long)]
     pub json: bool,
 }

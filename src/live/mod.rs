@@ -4,7 +4,7 @@
 //! # Station design
 //! The network side runs on a tokio runtime created for live commands only (the rest of the
 //! crate stays synchronous). Each TCP connection is one BMP session, read by its own task
-//! ([`station`]): the task waits for the socket to become readable, reads at most
+//! (`station.rs`): the task waits for the socket to become readable, reads at most
 //! [`CHUNK`] bytes into a fresh buffer, appends them to the session's `--write` file (before
 //! anything else, unbuffered, so that a crash or Ctrl-C never loses received bytes), and sends
 //! the owned chunk through one bounded channel ([`CHANNEL`] chunks) to the consumer. An idle

@@ -4,12 +4,12 @@
 //! Every lane reads and frames every input (framing is cheap), and agrees with the others on
 //! which lane owns each monitored peer without talking to them: peers are dealt round-robin in
 //! the order they first appear, which is the same order in every lane. A lane fully decodes:
-//! - the messages of its own peers ([`Share::Own`](crate::stream::Share::Own));
+//! - the messages of its own peers ([`Share::Own`]);
 //! - the messages without a per-peer header (Initiation, Termination, unknown types), which
-//!   every lane needs for the router's details ([`Share::Shared`](crate::stream::Share::Shared)); only the first lane counts
-//!   them and reports their findings.
+//!   every lane needs for the router's details ([`Share::Shared`]); only the first lane
+//!   counts them and reports their findings.
 //!
-//! Of another lane's messages it reads only the per-peer header ([`Share::Foreign`](crate::stream::Share::Foreign)), which a
+//! Of another lane's messages it reads only the per-peer header ([`Share::Foreign`]), which a
 //! view uses to keep router-level state (the time of the router's last message) the same in
 //! every lane. Stream-level findings (framing, gaps, source notices) are the first lane's. At
 //! the end the views' reports are merged: a view that runs in lanes keeps its per-peer state

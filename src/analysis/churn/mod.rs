@@ -91,29 +91,11 @@
 //! counts restart if they change again), so `routes_touched` may then count a route twice and
 //! the top list keeps the routes that churn repeatedly. Per origin AS: one counter.
 //!
-//! # JSON (`--json`)
+//! # Report
 //!
-//! ```text
-//! {
-//!   "interval_seconds": 10,              // bucket width (a fraction below 1 s); null without time
-//!   "start": "2023-11-14T22:13:20.000000Z", "end": "...",   // first and last event time, or null
-//!   "peers": [ {
-//!     "router": "pe1",                   // sysName, else address, else stream name
-//!     "address": "192.0.2.1", "asn": 65001, "bgp_id": "192.0.2.1",
-//!     "rib": "adj_rib_in_pre",           // adj_rib_in_pre|adj_rib_in_post|adj_rib_out_pre|adj_rib_out_post|loc_rib|unknown
-//!     "dumps": 2,                        // initial dumps seen (Peer Up, session start)
-//!     "initial": {"announced", "withdrawn", "implicit_withdrawn", "duplicate", "routes_touched"},
-//!     "steady":  {"announced", "withdrawn", "implicit_withdrawn", "duplicate", "routes_touched"},
-//!     "initial_complete": "end_of_rib" | "rule" | "incomplete" | null,
-//!     "buckets": [ {"start": "2023-11-14T22:13:20.000000Z" | null, "announced", "withdrawn",
-//!                   "implicit_withdrawn", "duplicate", "routes_touched", "initial", "spike": false} ]
-//!   } ],
-//!   "top_prefixes": [ {"router", "address", "rib", "prefix": "10.0.0.0/24" (RD as
-//!      "[65000:1]10.0.0.0/24", path ID as "#7"), "family": "ipv4_unicast", "changes": 5,
-//!      "changed": {"announced", "withdrawn", "as_path", "next_hop", "communities", "med", "other"}} ],
-//!   "top_origin_as": [ {"asn": 64500, "changes": 12} ]
-//! }
-//! ```
+//! [`Report`] holds the bucket width and span, one row per router, peer and RIB view with its
+//! totals and buckets, and the top lists; its fields, and the `churn --json` document they
+//! serialize to, are described once, in docs/json.md. render/churn.rs draws it.
 //!
 //! Peers are sorted by router, peer address, AS and RIB view; top lists by changes (most
 //! first; ties by router, peer, RIB view and route text), `--top` entries each.

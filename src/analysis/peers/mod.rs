@@ -43,83 +43,28 @@
 //!   already replaced changes nothing.
 //! * Route Mirroring carries no RIB content and is not counted.
 //!
-//! # JSON (`bmpctl peers --json`)
+//! # Gauges
 //!
-//! `{"peers": [row, ...]}`, rows sorted by router, peer address, RIB view (then peer type and
-//! distinguisher). Each row:
+//! The router's route gauges are compared with the tracked routes: types 7 and 9 (Adj-RIB-In:
+//! the pre-policy view, compared only when pre-policy Route Monitoring was seen: a router
+//! that keeps no Adj-RIB-In reports 0 and sends post-policy routes only), 18/19 (pre-policy
+//! Adj-RIB-In), 20/21 (post-policy Adj-RIB-In), 14/16 (pre-policy Adj-RIB-Out), 15/17
+//! (post-policy Adj-RIB-Out), and 8/10 for a Loc-RIB peer only (for other peers they count the
+//! router's whole Loc-RIB): which RIB a gauge counts is decided in
+//! [`crate::decode::bmp::stats::gauge_view`]. A gauge is compared with the tracked count of
+//! that view at the time of the report, only when that view's row exists; not at all with
+//! `--since` (routes before it were not seen); whole-table gauges not with `--afi`. Add-Path
+//! paths count as routes.
 //!
-//! * `router`: sysName, else the router address, else the stream name (`router_address`:
-//!   the address when known, else null).
-//! * `address`: peer address (`0.0.0.0` for a Loc-RIB peer).
-//! * `asn`: peer AS; `bgp_id`: peer BGP ID (latest per-peer header).
-//! * `peer_type`: `global`, `rd_instance`, `local_instance`, `loc_rib`, ...;
-//!   `peer_type_code`: its number.
-//! * `distinguisher`: the peer distinguisher (RD text for RD-instance and Loc-RIB peers, else
-//!   the number).
-//! * `table_name`: the VRF/table name of the last Peer Up (information TLV 3), else null.
-//! * `rib`: `adj_rib_in_pre`, `adj_rib_in_post`, `adj_rib_out_pre`, `adj_rib_out_post`,
-//!   `loc_rib`.
-//! * `state`: `up`, `down` or `unknown`; `state_detail`: null, or why the state is unknown
-//!   (`no_peer_up`, `new_session`, `session_ended:<how>`); `last_state`: the state before
-//!   the session ended or was replaced (`up`, `down`), else null.
-//! * `since`: RFC 3339 time of the last state change (Peer Up, Peer Down, session start or
-//!   end), null when unknown. Times are the capture time when the source has one, else the
-//!   router's per-peer timestamp.
-//! * `flaps`: Peer Downs of the peer that found it not already down (see above).
-//! * `routes`: routes held now (all families, after the announcements and withdrawals seen;
-//!   Add-Path paths count one each).
-//! * `routes_by_family`: `{family: {"routes": n, "with_path_id": m}}`, families with at least
-//!   one route (`ipv4_unicast`, `ipv6_vpn`, ...); `with_path_id` counts the Add-Path paths
-//!   among them.
-//! * `announced`, `withdrawn`: routes announced and withdrawn in the Route Monitoring seen
-//!   (withdrawals of unknown routes included), cumulative over sessions.
-//! * `last_down_reason`: null, or `{"code", "name", "text", "time"}` with `notification`
-//!   (`{"code", "subcode", "name", "subcode_name", "shutdown_communication"?}`) for reasons 1 and
-//!   3, `fsm_event` (`{"code", "name"}`) for reason 2, `information` (`[{"type", "name",
-//!   "value"}]`) for reason 6. `text` says it in words.
-//! * `capabilities`: null before a Peer Up, else what matters for decoding, from the two OPENs
-//!   of the last Peer Up: `four_octet_as` (both OPENs), `extended_message` (both OPENs),
-//!   `add_path`: `[{"family", "sent", "received", "adj_rib_in", "adj_rib_out"}]`, the modes each
-//!   OPEN advertised (`receive`, `send`, `send_receive`, or null) and whether path IDs are
-//!   expected towards the router (Adj-RIB-In) and from it (Adj-RIB-Out), per RFC 7911 §4.
-//! * `decoded`: `{label: routes}`: how the routes of this row were actually decoded
-//!   (`negotiated`, `assumed` (no Peer Up), `stateless` (BMPv4 TLV), `fallback:add_path`,
-//!   `fallback:no_add_path`); an announced route whose AS_PATH needed the other AS width is
-//!   counted once more under `fallback:2_octet_as` or `fallback:4_octet_as`.
-//! * `end_of_rib`: families whose End-of-RIB was received since the last table clear.
-//! * `last_update`: time of the last Route Monitoring of this row, or null.
-//! * `stats`: the latest value of every statistic the router reported for this row's per-peer
-//!   header (merged over reports): `[{"type", "name", "value", "change", "afi"?, "safi"?,
-//!   "family"?, "tracked"?, "raw"?}]` sorted by type and family. `value` is null (and `raw` the
-//!   hex) for an encoding bmpctl does not know; `change` is the difference from the previous
-//!   report's value of the same statistic, null in the first; `tracked` is, for a route gauge,
-//!   the tracked route count of the RIB view it describes at the time of the report.
-//! * `stats_time`: time of the latest Statistics Report, or null.
-//! * `gauge_mismatch`: null, or the first route gauge of the router that disagrees with the
-//!   tracked count: `{"type", "name", "afi"?, "safi"?, "family"?, "gauge", "tracked",
-//!   "more"?}` (`more`: the further disagreeing gauges). Gauges compared: types 7 and 9
-//!   (Adj-RIB-In: the pre-policy view, compared only when pre-policy Route Monitoring was seen:
-//!   a router that keeps no Adj-RIB-In reports 0 and sends post-policy routes only),
-//!   18/19 (pre-policy Adj-RIB-In), 20/21 (post-policy Adj-RIB-In), 14/16 (pre-policy
-//!   Adj-RIB-Out), 15/17 (post-policy Adj-RIB-Out), and 8/10 for a Loc-RIB peer only (for other
-//!   peers they count the router's whole Loc-RIB). A gauge is compared with the tracked count of
-//!   that view at the time of the report, only when that view's row exists; not at all with
-//!   `--since` (routes before it were not seen); whole-table gauges not with `--afi`. Add-Path
-//!   paths count as routes.
+//! # Report
 //!
-//! # Text
-//!
-//! Per router a heading line (`router NAME (ADDRESS): N peers, M RIB view rows`) and a table
-//! fitted to the width: peer (with its distinguisher when not 0 and its VRF/table name), AS,
-//! RIB view, state (green up, red down, yellow unknown; `(ended)` or `(new)` under it), since,
-//! flaps, routes (`!` marks a gauge mismatch, `(n ID)` the routes with path IDs), routes
-//! announced and withdrawn (`+a -w`), last down reason (who closed and why, with the
-//! NOTIFICATION code/subcode or the FSM event). Below each table, lines starting with `!` for
-//! gauge mismatches and fallback decodes only.
+//! [`Report`] holds one row per router, peer and RIB view; its fields, and the `peers --json`
+//! document they serialize to, are described once, in docs/json.md. render/peers.rs draws it as
+//! one table per router.
 //!
 //! # Memory
 //!
-//! Per route one word in the row's [`RouteSet`] (a sorted array, merged in batches); every
+//! Per route one word in the row's [`RouteSet`](crate::analysis::route_set::RouteSet) (a sorted array, merged in batches); every
 //! other count is per row.
 //!
 //! # Lanes

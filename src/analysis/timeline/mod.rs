@@ -44,69 +44,13 @@
 //! which are legitimately in the past. A capture that was re-timestamped (a replayed pcap) shows
 //! as skew too.
 //!
-//! # JSON (`--json`)
+//! # Report
 //!
-//! ```text
-//! {"events": [EVENT, ...], "peers": [PEER, ...]}
-//! ```
+//! [`Report`] holds the events in order and one summary per peer; its fields, and the
+//! `timeline --json` document they serialize to, are described once, in docs/json.md.
+//! render/timeline.rs draws it as one line per event and a table of the peers.
 //!
-//! Every EVENT has:
-//! * `time`: RFC 3339 with microseconds (`2024-01-15T15:53:20.445228Z`), or `null`.
-//! * `router`: sysName once the stream's Initiation gave one, else the router address, else the
-//!   stream name.
-//! * `stream`: the stream name (file, or file and TCP connection).
-//! * `peer` (per-peer events only): the peer object of `decode --json` (`address`, `asn`,
-//!   `bgp_id`, `type`, `type_code`, `distinguisher`, `rib`, `flags`, `timestamp_sec`,
-//!   `timestamp_usec`).
-//! * `event`: one of the names below, with its fields:
-//!   * `session_start`: `address` (router address or `null`), `reconnect` (the run saw an
-//!     earlier stream from the same router address), `replaces` (the `replaces` of the
-//!     stream's `session_replaced`, or `null`).
-//!   * `session_replaced`: a stream that follows an earlier one, as the run's router identity
-//!     relates them ([`crate::identity`]): the latest earlier stream of the same router
-//!     address at its start, else of the same sysName at its Initiation (right after the
-//!     `initiation` event); its `time` is that of the start or the Initiation. At most one per
-//!     stream. `replaces` (the earlier stream's name), `matched_by` (`address` or
-//!     `sys_name`), `previous_ended` (whether the earlier stream had ended by then).
-//!   * `initiation`: `sys_name`, `sys_descr` (each `null` when absent), `information` (the
-//!     other string TLVs' values).
-//!   * `termination`: `reason` (`{code, name}` or `null`), `information` (string TLVs).
-//!   * `session_end`: `how`: `termination` (a Termination message was received), `tcp_close`,
-//!     `tcp_reset`, `superseded` (a new connection on the same 4-tuple) or `end_of_input`;
-//!     `transport`: how the source saw the stream end (the last four names); `reason` (the
-//!     Termination reason `{code, name}`, when there was one).
-//!   * `peer_up`: `hold_time` (negotiated: the smaller of the two OPENs' hold times; `null`
-//!     when the OPENs do not decode), `local_address`, `local_port`, `remote_port`,
-//!     `capabilities` (names of the capabilities advertised in both OPENs, each once, in the
-//!     received OPEN's order), `families` (multiprotocol families advertised in both),
-//!     `information` (string TLVs, e.g. a VRF name), `down_for` (seconds the peer was down,
-//!     when this Peer Up ends a down period and both times are known).
-//!   * `peer_down`: `reason`: `{code, name}` plus, for reasons 1 and 3, `notification`:
-//!     `{code, subcode, name, subcode_name, shutdown_communication?}` (or `{raw}` when it does
-//!     not decode); for reason 2, `fsm_event`: `{code, name}`; for reason 6, `information`;
-//!     `flaps`: the peer's flap count so far, this one included.
-//!   * `end_of_rib`: `family` (e.g. `ipv4_unicast`), `afi`, `safi`, `initial` (the first
-//!     End-of-RIB of this family and RIB view since the Peer Up: the initial table is
-//!     complete), `dump_seconds` (for an initial one: seconds since the peer's Peer Up for
-//!     that view, else its latest Peer Up for another view (routers often send one Peer Up
-//!     for pre- and post-policy), else since the session start when the stream began with an
-//!     Initiation; absent when none is known, e.g. in a capture that starts mid-session),
-//!     `dump_from` (`peer_up` or `session_start`, with `dump_seconds`). A later End-of-RIB
-//!     of the same family and view (without a new Peer Up) has `initial` false.
-//!   * `finding`: `severity` (`error`, `warning`, `info`), `kind` (the decoder's finding kinds,
-//!     e.g. `truncated_message`, `route_monitoring_before_peer_up`, `duplicate_peer_up`,
-//!     `tcp_gap`), `detail`; `suppressed` (count) on the summary event of a capped kind.
-//!   * `clock_skew`: `severity` (`warning`), `kind` (`clock_skew`), `detail`, `router_time`,
-//!     `observed_time`, `skew_seconds` (router time minus observed time: positive when the
-//!     router is ahead), `message` (the BMP message type it was seen on).
-//!
-//! Every PEER (one per peer that had a Peer Up or a Peer Down, identified as described above,
-//! so without `rib`; sorted by router, then peer type, distinguisher and address): `router`,
-//! `address`, `asn`, `bgp_id`, `type`, `distinguisher`, `flaps`, `down_seconds_total`, `state`
-//! (`up` or `down`: after its last Peer Up or Peer Down).
-//!
-//! Durations (`down_for`, `down_seconds_total`, `dump_seconds`, `skew_seconds`) are seconds as
-//! JSON numbers with microsecond precision.
+//! # Filters
 //!
 //! Filters: the shared filters apply to every event as in `decode`; session start, end and
 //! replacement (which carry no peer) are dropped when `--peer` or `--rib` is given, and follow
@@ -114,15 +58,6 @@
 //! stream name). `--afi` selects the End-of-RIB families. A filtered-out Peer Down does not
 //! count as a flap, so a later Peer Up then has no `down_for`.
 //!
-//! # Text
-//!
-//! One line per event: time (UTC `HH:MM:SS.mmm`, with a line giving the date whenever it
-//! changes; `-` without a time), router (only when the report covers more than one router),
-//! peer (address and RIB view; `loc-rib` and its distinguisher for a Loc-RIB instance), event
-//! and details in words; Peer Up in green, Peer Down in red, findings and `clock_skew` by
-//! severity (error red, warning yellow, info blue). Router-supplied strings are escaped for
-//! the terminal. Long fields are cut with `…` to fit the width. Then a table with one row per
-//! peer: flaps, total time down, state.
 
 pub mod report;
 
