@@ -40,7 +40,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Subcommands.
+/// What to do: one subcommand each.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the message log of BMP streams: one line (or JSON object) per message and finding.
@@ -221,11 +221,11 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 /// Arguments of `decode`.
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// Inputs.
+    /// The inputs, and how to read them.
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Filters.
+    /// What to keep: the filters every command shares.
     #[command(flatten)]
     pub filter: FilterArgs,
 
@@ -248,11 +248,11 @@ impl DecodeArgs {
 /// Arguments of the views (`peers`, `timeline`; `churn` adds its own).
 #[derive(Debug, Args)]
 pub struct ViewArgs {
-    /// Inputs.
+    /// The inputs, and how to read them.
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Filters.
+    /// What to keep: the filters every command shares.
     #[command(flatten)]
     pub filter: FilterArgs,
 
@@ -298,7 +298,7 @@ pub enum LiveView {
 /// What live commands show.
 #[derive(Debug, Args)]
 pub struct LiveOutputArgs {
-    /// Filters.
+    /// What to keep: the filters every command shares.
     #[command(flatten)]
     pub filter: FilterArgs,
 
@@ -378,7 +378,7 @@ pub struct ListenArgs {
     #[arg(value_name = "ADDR:PORT", value_parser = crate::live::parse_listen_addr)]
     pub addrs: Vec<crate::live::ListenAddr>,
 
-    /// Output.
+    /// What to show: the message log or a view, as text or JSON.
     #[command(flatten)]
     pub output: LiveOutputArgs,
 
@@ -408,7 +408,7 @@ pub struct ConnectArgs {
     #[arg(required = true, value_name = "HOST:PORT")]
     pub targets: Vec<String>,
 
-    /// Output.
+    /// What to show: the message log or a view, as text or JSON.
     #[command(flatten)]
     pub output: LiveOutputArgs,
 
@@ -428,7 +428,7 @@ pub struct ConnectArgs {
 /// Arguments of `replay`.
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Inputs.
+    /// The inputs, and how to read them.
     #[command(flatten)]
     pub input: InputArgs,
 

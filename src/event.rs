@@ -168,9 +168,9 @@ pub enum Lifecycle<'a> {
         router_id: RouterId,
         /// What its Initiation said (sysName) and its address.
         router: &'a RouterInfo,
-        /// How.
+        /// How the source saw it end.
         how: EndReason,
-        /// When.
+        /// Observed time of the packet that ended it; none at the end of input.
         time: Option<Timestamp>,
     },
 }

@@ -147,7 +147,7 @@ impl Kind {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Kind.
+    /// What was found; its severity follows from it.
     pub kind: Kind,
     /// Stream offset (of the message, plus the offset within it where known).
     pub offset: u64,
@@ -196,7 +196,7 @@ impl Finding {
         self
     }
 
-    /// Severity.
+    /// How bad it is: its kind's severity.
     pub fn severity(&self) -> Severity {
         self.kind.severity()
     }

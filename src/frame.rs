@@ -116,9 +116,9 @@ pub enum FrameEvent<'a> {
 /// Whether bytes start a plausible BMP message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plausible {
-    /// Yes.
+    /// A plausible header (and, where checked, body) starts here.
     Yes,
-    /// No.
+    /// No message a router would send starts here.
     No,
     /// Not enough bytes to tell.
     More,

@@ -23,15 +23,15 @@ use crate::decode::bmp::header::PeerHeader;
 /// Identifies a monitored peer within a BMP session (the RIB view is kept apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PeerKey {
-    /// Peer type.
+    /// Peer type, from the per-peer header.
     pub peer_type: u8,
-    /// Distinguisher.
+    /// Peer distinguisher, as sent.
     pub distinguisher: [u8; 8],
-    /// Address octets.
+    /// Peer address octets, as sent (IPv4 in the last four).
     pub address: [u8; 16],
-    /// Peer AS.
+    /// Peer AS: a peer that changes its AS is another peer.
     pub asn: u32,
-    /// BGP ID.
+    /// Peer BGP ID, as sent.
     pub bgp_id: [u8; 4],
 }
 

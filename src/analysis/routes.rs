@@ -39,13 +39,13 @@ pub struct AttrFingerprint {
 /// What differs between two attribute sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Changed {
-    /// AS path.
+    /// AS_PATH or AS4_PATH differ.
     pub as_path: bool,
-    /// Next hop.
+    /// The next hop (NEXT_HOP or MP_REACH's) differs.
     pub next_hop: bool,
-    /// Communities.
+    /// Standard, extended or large communities differ.
     pub communities: bool,
-    /// MED.
+    /// MULTI_EXIT_DISC differs.
     pub med: bool,
     /// Anything else (local pref, origin, ...).
     pub other: bool,

@@ -124,9 +124,9 @@ pub enum Item {
         router_id: RouterId,
         /// What the stream's Initiation said.
         router: RouterInfo,
-        /// How.
+        /// How the source saw it end.
         how: EndReason,
-        /// When.
+        /// Observed time of the packet that ended it.
         time: Option<Timestamp>,
     },
     /// The stream name, router details and identity of the items that follow.
@@ -148,7 +148,7 @@ pub enum Item {
         offset: u64,
         /// Start in the batch's octets.
         at: usize,
-        /// Length.
+        /// Its length in the batch's octets.
         len: usize,
         /// What decoding decided.
         record: Record,

@@ -171,7 +171,7 @@ pub enum SourceEvent<'a> {
     StreamEnd {
         /// The stream.
         id: StreamId,
-        /// Why.
+        /// How it ended (TCP close or reset, superseded, end of input).
         how: EndReason,
         /// Capture time of the packet that ended it (`None` at the end of input).
         time: Option<Timestamp>,

@@ -137,7 +137,7 @@ pub struct DownReason<'a> {
     pub name: &'static str,
     /// The reason in words.
     pub text: String,
-    /// When.
+    /// Time of the Peer Down.
     pub time: Option<Timestamp>,
     /// For reasons 1 and 3: the NOTIFICATION.
     #[serde(skip_serializing_if = "Option::is_none")]

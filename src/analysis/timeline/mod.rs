@@ -154,7 +154,7 @@ struct PeerHistory {
     state: PeerState,
     down_since: Option<Timestamp>,
     flaps: u32,
-    /// Microseconds.
+    /// Time down in the periods that ended, microseconds.
     down_total: u64,
 }
 
