@@ -107,10 +107,35 @@ impl<'a> StreamCtx<'a> {
 
     /// The router's name: sysName once seen, else its address, else the stream name.
     pub fn router_name(&self) -> String {
+        self.router_display().to_string()
+    }
+
+    /// [`Self::router_name`] without allocating: for output written to a writer.
+    pub fn router_display(&self) -> RouterName<'a> {
         match (&self.router.sys_name, self.router.address) {
-            (Some(name), _) => name.clone(),
-            (None, Some(addr)) => addr.to_string(),
-            (None, None) => self.name.to_string(),
+            (Some(name), _) => RouterName::SysName(name),
+            (None, Some(addr)) => RouterName::Address(addr),
+            (None, None) => RouterName::Stream(self.name),
+        }
+    }
+}
+
+/// What names a router in output ([`StreamCtx::router_name`]); displays as the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouterName<'a> {
+    /// The sysName of its latest Initiation.
+    SysName(&'a str),
+    /// Its address, before any sysName.
+    Address(IpAddr),
+    /// Neither known: the stream's name.
+    Stream(&'a str),
+}
+
+impl std::fmt::Display for RouterName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RouterName::SysName(name) | RouterName::Stream(name) => f.write_str(name),
+            RouterName::Address(addr) => addr.fmt(f),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::decode::bgp::update::{self, Plan, Update};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu, open};
 use crate::decode::bmp::header::PeerHeader;
 use crate::decode::bmp::peer_down::Reason;
-use crate::decode::bmp::{self, Body, info};
+use crate::decode::bmp::{self, Body, info, mirroring};
 use crate::decode::codes;
 use crate::event::{Decoded, Event, RouterInfo};
 use crate::finding::{Finding, Kind};
@@ -416,7 +416,11 @@ impl Lower<'_> {
                 update_plan = self.route_monitoring(p, rm, raw, offset, &f, &mut findings);
             }
             Body::RouteMirroring(p, tlvs) => {
-                for (index, t) in tlvs.iter().enumerate().filter(|(_, t)| t.tlv_type == 0) {
+                for (index, t) in tlvs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.tlv_type == mirroring::TLV_BGP_MESSAGE)
+                {
                     match bgp::split_pdu(t.value) {
                         Ok((_, pdu)) => {
                             check_pdu(&pdu, raw, offset, "mirrored BGP message", &f, &mut findings);

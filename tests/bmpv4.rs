@@ -16,7 +16,7 @@ fn decode(bytes: &[u8]) -> (Vec<Value>, Vec<String>) {
     let mut sink = |router: &RouterInfo, ev: Event<'_>| {
         let ctx = StreamCtx::new("t", router, None);
         match ev {
-            Event::Message(d) => msgs.push(json::message(&ctx, &d)),
+            Event::Message(d) => msgs.push(serde_json::to_value(json::message(&ctx, &d)).unwrap()),
             Event::Finding(f) => finds.push(f.kind.name().to_string()),
         }
     };

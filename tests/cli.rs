@@ -629,6 +629,58 @@ fn router_strings_in_json_are_json_escaped() {
     assert_eq!(values[1]["router"], EVIL, "{}", values[1]);
 }
 
+#[test]
+fn json_lines_never_break_on_router_text() {
+    // Quotes, backslashes and line breaks in every router-supplied string.
+    const NASTY: &str = "r\"1\\\n2\r\n3\u{2028}4";
+    let dump = [
+        bmp::initiation(&[(2, NASTY.as_bytes()), (1, NASTY.as_bytes())]),
+        peer_up(),
+        {
+            let mut data = vec![u8::try_from(NASTY.len()).unwrap()];
+            data.extend_from_slice(NASTY.as_bytes());
+            bmp::peer_down(&peer(), 3, &bgp::notification(6, 2, &data))
+        },
+        bmp::termination(&[(0, NASTY.as_bytes())]),
+    ]
+    .concat();
+    let dir = TempDir::new("nasty-json");
+    let path = dir.write("nasty.bmp", &dump);
+    let out = bmpctl()
+        .args(["decode", "--json", s(&path)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_text(&out));
+    let values = json_lines(&stdout_text(&out));
+    assert_eq!(values.len(), 4, "one line per message");
+    assert_eq!(values[0]["information"][0]["value"], NASTY, "{}", values[0]);
+    assert_eq!(values[1]["router"], NASTY, "{}", values[1]);
+    let notification = &values[2]["reason"]["notification"];
+    assert_eq!(
+        notification["shutdown_communication"], NASTY,
+        "{notification}"
+    );
+    assert_eq!(values[3]["information"][0]["value"], NASTY, "{}", values[3]);
+}
+
+#[test]
+fn json_lines_start_with_type() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/recordings/frr.pcap");
+    let dir = TempDir::new("json-first-key");
+    let truncated = dir.write("truncated.bmp", &truncated_dump());
+    for input in [sample, s(&truncated)] {
+        let out = bmpctl().args(["decode", "--json", input]).output().unwrap();
+        let stdout = stdout_text(&out);
+        assert!(stdout.lines().count() > 1, "{input}: {stdout}");
+        for line in stdout.lines() {
+            assert!(
+                line.starts_with("{\"type\":\""),
+                "{input}: `type` is not the first key: {line}"
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Broken pipe
 // ---------------------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ fn run(bytes: &[u8]) -> Out {
             let ctx = StreamCtx::new("families", router, None);
             match ev {
                 Event::Message(d) => {
-                    out.msgs.push(json::message(&ctx, &d));
+                    out.msgs
+                        .push(serde_json::to_value(json::message(&ctx, &d)).unwrap());
                     out.text.push(text::message(&ctx, &d, true));
                     out.routes.push(match &d.update {
                         Some((u, plan)) => plan

@@ -79,20 +79,21 @@ fn render(name: &str, router: &RouterInfo, ev: &Event<'_>) {
     let ctx = StreamCtx::new(name, router, None);
     match ev {
         Event::Message(d) => {
-            let v = json::message(&ctx, d);
+            let line = serde_json::to_string(&json::message(&ctx, d)).unwrap();
+            assert!(!line.contains('\n'), "JSON line has a newline: {line}");
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
             assert!(v.get("type").is_some_and(|t| t.is_string()), "{v}");
             assert_eq!(v["offset"], serde_json::Value::from(d.offset));
-            let line = v.to_string();
-            assert!(!line.contains('\n'), "JSON line has a newline: {line}");
             let t = text::message(&ctx, d, false);
             assert!(!t.contains('\n'), "text line without -v is one line: {t:?}");
             let _ = text::message(&ctx, d, true);
         }
         Event::Finding(f) => {
-            let v = json::finding(&ctx, f);
+            let line = serde_json::to_string(&json::finding(&ctx, f)).unwrap();
+            assert!(!line.contains('\n'), "JSON line has a newline: {line}");
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
             assert_eq!(v["type"], "finding");
             assert_eq!(v["kind"], f.kind.name());
-            let _ = v.to_string();
             let t = text::finding(&ctx, f);
             assert!(!t.contains('\n'), "finding text is one line: {t:?}");
         }

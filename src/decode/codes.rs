@@ -489,12 +489,26 @@ pub fn safi_name(safi: u8) -> &'static str {
 
 /// `ipv4_unicast`, `ipv6_vpn`, `l2vpn_evpn`, or `afi_N_safi_M` for anything without a name.
 pub fn family_name(afi: u16, safi: u8) -> String {
-    let a = afi_name(afi);
-    let s = safi_name(safi);
-    match (a, s) {
-        ("afi", _) | (_, "safi") => format!("afi_{afi}_safi_{safi}"),
-        ("bgp_ls", "bgp_ls") => "bgp_ls".to_string(),
-        ("bgp_ls", "bgp_ls_vpn") => "bgp_ls_vpn".to_string(),
-        _ => format!("{a}_{s}"),
+    Family { afi, safi }.to_string()
+}
+
+/// An address family, displayed as its name ([`family_name`]) without allocating: for output
+/// written straight to a writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Family {
+    /// AFI.
+    pub afi: u16,
+    /// SAFI.
+    pub safi: u8,
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (afi, safi) = (self.afi, self.safi);
+        match (afi_name(afi), safi_name(safi)) {
+            ("afi", _) | (_, "safi") => write!(f, "afi_{afi}_safi_{safi}"),
+            ("bgp_ls", s @ ("bgp_ls" | "bgp_ls_vpn")) => f.write_str(s),
+            (a, s) => write!(f, "{a}_{s}"),
+        }
     }
 }

@@ -239,13 +239,34 @@ pub fn unwrap_err(e: nom::Err<DecodeError<'_>>) -> DecodeError<'_> {
     }
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
+        s.push(HEX_DIGITS[(b >> 4) as usize] as char);
+        s.push(HEX_DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+/// Octets displayed as lowercase hex, like [`hex`] but without building a `String`: for output
+/// written straight to a writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hex<'a>(pub &'a [u8]);
+
+impl std::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 128];
+        for chunk in self.0.chunks(buf.len() / 2) {
+            for (i, b) in chunk.iter().enumerate() {
+                buf[2 * i] = HEX_DIGITS[(b >> 4) as usize];
+                buf[2 * i + 1] = HEX_DIGITS[(b & 15) as usize];
+            }
+            let text = std::str::from_utf8(&buf[..chunk.len() * 2]).map_err(|_| std::fmt::Error)?;
+            f.write_str(text)?;
+        }
+        Ok(())
+    }
 }

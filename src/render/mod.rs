@@ -3,11 +3,9 @@
 //! how things look, never what they mean: that is decided by [`crate::decode`] (protocol) and
 //! [`crate::analysis`] (views). Nothing below this module writes output.
 
-pub mod attrs;
 pub mod churn;
 pub mod json;
 pub mod peers;
-pub mod route;
 pub mod sanitize;
 pub mod text;
 pub mod timeline;
@@ -37,8 +35,8 @@ pub fn write_event(
     ev: &Event<'_>,
 ) -> io::Result<()> {
     match (format, ev) {
-        (Format::Json, Event::Message(d)) => writeln!(out, "{}", json::message(ctx, d)),
-        (Format::Json, Event::Finding(f)) => writeln!(out, "{}", json::finding(ctx, f)),
+        (Format::Json, Event::Message(d)) => json::write_message(out, ctx, d),
+        (Format::Json, Event::Finding(f)) => json::write_finding(out, ctx, f),
         (Format::Text, Event::Message(d)) => writeln!(out, "{}", text::message(ctx, d, verbose)),
         (Format::Text, Event::Finding(f)) => writeln!(out, "{}", text::finding(ctx, f)),
     }

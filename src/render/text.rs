@@ -3,13 +3,16 @@
 //! crate, which the caller switches on or off once.
 
 use colored::Colorize;
-use serde_json::Value;
+use serde::Serialize;
 
-use super::json;
+use super::json::attributes::AttributesJson;
 use super::sanitize::for_terminal;
+use crate::decode::bgp::attributes::Attributes;
 use crate::decode::bgp::update::Route;
+use crate::decode::bgp::{self, BgpMessage};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::mirroring::MirrorValue;
 use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::stats::StatValue;
 use crate::decode::codes;
@@ -26,7 +29,7 @@ fn time_text(ctx: &StreamCtx<'_>, d: &Decoded<'_>) -> String {
 }
 
 fn route_text(r: &Route<'_>) -> String {
-    let mut s = super::route::short_text(r);
+    let mut s = crate::decode::bgp::route_text::short_text(r);
     if let Some(id) = r.nlri.path_id {
         s.push_str(&format!("#{id}"));
     }
@@ -88,12 +91,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                     detail = format!("End-of-RIB {}", codes::family_name(afi, safi));
                 }
                 if verbose {
-                    let v = json::message(ctx, d);
-                    if let Some(Value::Object(attrs)) = v.get("attributes") {
-                        for (k, val) in attrs {
-                            extra.push(format!("{k}: {}", for_terminal(&compact(val))));
-                        }
-                    }
+                    attribute_lines(&Attributes::decode(u, plan.four_octet_as), &mut extra);
                 }
             }
             None => detail = "BGP message not decoded (see finding)".into(),
@@ -131,16 +129,16 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                 Reason::FsmEvent(e) => {
                     detail.push_str(&format!(" (FSM event {e}: {})", codes::fsm_event_name(*e)))
                 }
-                Reason::Notification { .. } => {
-                    let v = json::message(ctx, d);
-                    let n = &v["reason"]["notification"];
-                    if let (Some(name), Some(sub)) =
-                        (n["name"].as_str(), n["subcode_name"].as_str())
-                    {
-                        detail.push_str(&format!(": {name} / {sub}"));
-                    }
-                    if let Some(text) = n["shutdown_communication"].as_str() {
-                        detail.push_str(&format!(" \"{}\"", for_terminal(text)));
+                Reason::Notification { pdu, .. } => {
+                    if let Ok(BgpMessage::Notification(n)) = bgp::decode_pdu(pdu) {
+                        detail.push_str(&format!(
+                            ": {} / {}",
+                            codes::notification_code_name(n.code),
+                            codes::notification_subcode_name(n.code, n.subcode)
+                        ));
+                        if let Some(text) = n.shutdown_communication() {
+                            detail.push_str(&format!(" \"{}\"", for_terminal(&text)));
+                        }
                     }
                 }
                 Reason::Tlvs(t) => {
@@ -189,8 +187,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
             let parts: Vec<String> = tlvs
                 .iter()
                 .map(|t| {
-                    if term && t.tlv_type == 1 && t.value.len() == 2 {
-                        let c = u16::from_be_bytes([t.value[0], t.value[1]]);
+                    if let Some(c) = t.reason().filter(|_| term) {
                         format!("reason={c} ({})", codes::termination_reason_name(c))
                     } else {
                         let name = if term {
@@ -208,16 +205,13 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
             let parts: Vec<String> = tlvs
                 .iter()
                 .enumerate()
-                .map(|(i, t)| match t.tlv_type {
-                    1 if t.value.len() == 2 => {
-                        let c = u16::from_be_bytes([t.value[0], t.value[1]]);
+                .map(|(i, t)| match t.decoded() {
+                    MirrorValue::Information(c) => {
                         format!("info: {}", codes::mirroring_info_name(c))
                     }
-                    0 => {
-                        let kind = t
-                            .value
-                            .get(18)
-                            .map_or("message", |&ty| codes::bgp_message_type_name(ty));
+                    MirrorValue::BgpMessage(b) => {
+                        let kind =
+                            bgp::header_type(b).map_or("message", codes::bgp_message_type_name);
                         match d.mirrored.iter().find(|(n, ..)| *n == i) {
                             Some((_, u, plan)) => {
                                 let (w, a): (Vec<_>, Vec<_>) =
@@ -227,7 +221,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                             None => format!("BGP {kind}"),
                         }
                     }
-                    other => format!("TLV {other}"),
+                    MirrorValue::Other(_) => format!("TLV {}", t.tlv_type),
                 })
                 .collect();
             detail = parts.join(", ");
@@ -267,21 +261,119 @@ fn kind_colored(kind: &str) -> colored::ColoredString {
     }
 }
 
-fn compact(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        // Lists of decoded values (extended communities, ...) read best as their text forms.
-        Value::Array(items) if items.iter().all(|i| i.get("text").is_some()) => items
-            .iter()
-            .map(|i| {
-                i["text"]
-                    .as_str()
-                    .map_or_else(|| i["text"].to_string(), str::to_string)
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => other.to_string(),
+/// The attributes of an UPDATE for `-v`, one `name: value` line each, in the alphabetical
+/// order of their JSON keys. A value reads as in the JSON log, compactly: text bare, a list of
+/// extended communities that all have names as their text forms, an empty list as nothing,
+/// anything else as its JSON (objects with their keys in alphabetical order).
+fn attribute_lines(attrs: &Attributes<'_>, lines: &mut Vec<String>) {
+    let path = attrs.as_path();
+    let j = AttributesJson::new(attrs, path.as_ref());
+    let mut line = |name: &str, value: String| {
+        lines.push(format!("{name}: {}", for_terminal(&value)));
+    };
+    if let Some(v) = &j.aggregator {
+        line("aggregator", json_text(v));
     }
+    if let Some(v) = &j.aigp {
+        line("aigp", json_text(v));
+    }
+    if let Some(v) = &j.as4_path {
+        line("as4_path", v.0.to_string());
+    }
+    if let Some(v) = &j.as_path {
+        line("as_path", v.0.to_string());
+    }
+    if let Some(v) = &j.as_path_segments {
+        line("as_path_segments", json_list(v, v.is_empty()));
+    }
+    if let Some(v) = &j.as_path_wire {
+        line("as_path_wire", v.0.to_string());
+    }
+    if j.atomic_aggregate.is_some() {
+        line("atomic_aggregate", true.to_string());
+    }
+    if let Some(v) = &j.attr_set {
+        line("attr_set", v.0.to_string());
+    }
+    if let Some(v) = &j.bgp_ls {
+        line("bgp_ls", v.0.to_string());
+    }
+    if let Some(v) = &j.cluster_list {
+        line("cluster_list", json_list(v, v.is_empty()));
+    }
+    if let Some(v) = &j.communities {
+        line("communities", json_list(v, v.is_empty()));
+    }
+    if let Some(v) = &j.extended_communities {
+        line("extended_communities", named_communities(v));
+    }
+    if let Some(v) = &j.ipv6_extended_communities {
+        line("ipv6_extended_communities", named_communities(v));
+    }
+    if let Some(v) = &j.large_communities {
+        line("large_communities", json_list(v, v.is_empty()));
+    }
+    if let Some(v) = j.local_pref {
+        line("local_pref", v.to_string());
+    }
+    if let Some(v) = j.med {
+        line("med", v.to_string());
+    }
+    if let Some(v) = &j.mp_reach {
+        line("mp_reach", json_text(v));
+    }
+    if let Some(v) = &j.mp_unreach {
+        line("mp_unreach", json_text(v));
+    }
+    if let Some(v) = j.next_hop {
+        line("next_hop", v.to_string());
+    }
+    if let Some(v) = j.origin {
+        line("origin", v.to_string());
+    }
+    if let Some(v) = j.originator_id {
+        line("originator_id", v.to_string());
+    }
+    if let Some(v) = j.otc {
+        line("otc", v.to_string());
+    }
+    if let Some(v) = &j.other {
+        line("other", json_list(v, v.is_empty()));
+    }
+    if let Some(v) = &j.pmsi_tunnel {
+        line("pmsi_tunnel", json_text(v));
+    }
+    if let Some(v) = &j.prefix_sid {
+        line("prefix_sid", json_list(v, v.is_empty()));
+    }
+}
+
+/// Extended communities: their text forms when every one has a name, else the JSON list.
+fn named_communities(list: &[super::json::attributes::ExtCommunity<'_>]) -> String {
+    match list
+        .iter()
+        .map(|c| c.text.as_deref())
+        .collect::<Option<Vec<_>>>()
+    {
+        Some(texts) => texts.join(" "),
+        None => json_text(&list),
+    }
+}
+
+/// A list: nothing when empty, else its JSON.
+fn json_list(list: &impl Serialize, empty: bool) -> String {
+    if empty {
+        String::new()
+    } else {
+        json_text(list)
+    }
+}
+
+/// Compact JSON of a part of the JSON log.
+fn json_text(value: &impl Serialize) -> String {
+    // These parts serialize to a String without fail: their keys are strings, their values
+    // plain data.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// One finding as text.

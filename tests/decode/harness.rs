@@ -64,7 +64,7 @@ pub fn run_chunks(chunks: &[&[u8]], cap: u32) -> Vec<Ev> {
             let ctx = StreamCtx::new("test", router, None);
             match ev {
                 Event::Message(d) => {
-                    let json = json::message(&ctx, &d);
+                    let json = serde_json::to_value(json::message(&ctx, &d)).unwrap();
                     let (routes, eor) = match &d.update {
                         Some((u, plan)) => (
                             plan.routes(u)
@@ -94,7 +94,7 @@ pub fn run_chunks(chunks: &[&[u8]], cap: u32) -> Vec<Ev> {
                     });
                 }
                 Event::Finding(f) => {
-                    let json = json::finding(&ctx, &f);
+                    let json = serde_json::to_value(json::finding(&ctx, &f)).unwrap();
                     out.push(Ev::Find {
                         kind: f.kind.name(),
                         severity: f.severity().name(),

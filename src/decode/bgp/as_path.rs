@@ -11,6 +11,10 @@ use super::attr::{Segment, as_path_fits, parse_as_path};
 pub const AS_SET: u8 = 1;
 /// Segment type AS_SEQUENCE.
 pub const AS_SEQUENCE: u8 = 2;
+/// Segment type AS_CONFED_SEQUENCE (RFC 5065).
+pub const AS_CONFED_SEQUENCE: u8 = 3;
+/// Segment type AS_CONFED_SET (RFC 5065).
+pub const AS_CONFED_SET: u8 = 4;
 
 /// The AS path a route really has, and what the wire said when it differs.
 #[derive(Debug, Clone, PartialEq, Eq)]

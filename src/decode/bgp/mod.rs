@@ -2,6 +2,7 @@
 
 pub mod as_path;
 pub mod attr;
+pub mod attributes;
 pub mod bgpls;
 pub mod evpn;
 pub mod ext_community;
@@ -78,6 +79,12 @@ pub fn split_pdu(input: &[u8]) -> PResult<'_, BgpPdu<'_>> {
             body,
         },
     ))
+}
+
+/// The type octet of a BGP message's header (the last of its 19), read without framing the
+/// message: for naming what a message claims to be even when it is damaged.
+pub fn header_type(message: &[u8]) -> Option<u8> {
+    message.get(HEADER_LEN - 1).copied()
 }
 
 /// A decoded BGP message. UPDATE bodies are only split here; their contents need the session

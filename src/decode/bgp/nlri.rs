@@ -189,25 +189,38 @@ pub fn label_values(labels: &[u8]) -> impl Iterator<Item = u32> + '_ {
 
 /// Route distinguisher as text (RFC 4364 §4.2): `asn:value`, `ip:value`, `asn4:value`, or hex.
 pub fn rd_text(rd: &[u8; 8]) -> String {
-    let t = u16::from_be_bytes([rd[0], rd[1]]);
-    let v = &rd[2..];
-    match t {
-        0 => format!(
-            "{}:{}",
-            u16::from_be_bytes([v[0], v[1]]),
-            u32::from_be_bytes([v[2], v[3], v[4], v[5]])
-        ),
-        1 => format!(
-            "{}:{}",
-            Ipv4Addr::new(v[0], v[1], v[2], v[3]),
-            u16::from_be_bytes([v[4], v[5]])
-        ),
-        2 => format!(
-            "{}:{}",
-            u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
-            u16::from_be_bytes([v[4], v[5]])
-        ),
-        _ => crate::decode::hex(rd),
+    Rd(*rd).to_string()
+}
+
+/// A route distinguisher, displayed as [`rd_text`] says, without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rd(pub [u8; 8]);
+
+impl std::fmt::Display for Rd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rd = &self.0;
+        let v = &rd[2..];
+        match u16::from_be_bytes([rd[0], rd[1]]) {
+            0 => write!(
+                f,
+                "{}:{}",
+                u16::from_be_bytes([v[0], v[1]]),
+                u32::from_be_bytes([v[2], v[3], v[4], v[5]])
+            ),
+            1 => write!(
+                f,
+                "{}:{}",
+                Ipv4Addr::new(v[0], v[1], v[2], v[3]),
+                u16::from_be_bytes([v[4], v[5]])
+            ),
+            2 => write!(
+                f,
+                "{}:{}",
+                u32::from_be_bytes([v[0], v[1], v[2], v[3]]),
+                u16::from_be_bytes([v[4], v[5]])
+            ),
+            _ => std::fmt::Display::fmt(&crate::decode::Hex(rd), f),
+        }
     }
 }
 

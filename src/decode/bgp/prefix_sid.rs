@@ -25,6 +25,10 @@ pub const ORIGINATOR_SRGB: u8 = 3;
 pub const SRV6_L3_SERVICE: u8 = 5;
 /// TLV type: SRv6 L2 Service.
 pub const SRV6_L2_SERVICE: u8 = 6;
+/// SRv6 Service sub-TLV type: SRv6 SID Information.
+pub const SRV6_SID_INFORMATION: u8 = 1;
+/// SRv6 Service Data sub-sub-TLV type: SRv6 SID Structure.
+pub const SRV6_SID_STRUCTURE: u8 = 1;
 
 /// One TLV of the attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +195,7 @@ fn tlv(t: u8, v: &[u8]) -> Result<Tlv<'_>, Problem> {
 
 fn sub_tlv(t: u8, v: &[u8]) -> Result<ServiceSubTlv<'_>, Problem> {
     Ok(match t {
-        1 => {
+        SRV6_SID_INFORMATION => {
             if v.len() < 21 {
                 return Err(bad("SRv6 SID Information sub-TLV length", v.len()));
             }
@@ -213,7 +217,7 @@ fn sub_tlv(t: u8, v: &[u8]) -> Result<ServiceSubTlv<'_>, Problem> {
 
 fn sub_sub_tlv(t: u8, v: &[u8]) -> Result<ServiceDataSubSubTlv<'_>, Problem> {
     Ok(match t {
-        1 => {
+        SRV6_SID_STRUCTURE => {
             if v.len() != 6 {
                 return Err(bad("SRv6 SID Structure sub-sub-TLV length", v.len()));
             }

@@ -12,6 +12,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::decode::bgp::nlri::Rd;
 use crate::decode::{PResult, ipv4, take_n, u8_, u32_};
 use crate::time::Timestamp;
 
@@ -196,10 +197,33 @@ impl PeerHeader {
     /// The distinguisher as text: a route distinguisher for RD-instance and Loc-RIB peers,
     /// the number otherwise.
     pub fn distinguisher_text(&self) -> String {
+        self.distinguisher_display().to_string()
+    }
+
+    /// [`Self::distinguisher_text`] without allocating: for output written to a writer.
+    pub fn distinguisher_display(&self) -> Distinguisher {
         if matches!(self.peer_type, 1 | 3) && self.distinguisher != [0; 8] {
-            crate::decode::bgp::nlri::rd_text(&self.distinguisher)
+            Distinguisher::Rd(Rd(self.distinguisher))
         } else {
-            u64::from_be_bytes(self.distinguisher).to_string()
+            Distinguisher::Number(u64::from_be_bytes(self.distinguisher))
+        }
+    }
+}
+
+/// A peer distinguisher as it reads ([`PeerHeader::distinguisher_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distinguisher {
+    /// A route distinguisher (RD-instance and Loc-RIB peers).
+    Rd(Rd),
+    /// The 8 octets as a number (other peers, and a zero distinguisher).
+    Number(u64),
+}
+
+impl std::fmt::Display for Distinguisher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Distinguisher::Rd(rd) => rd.fmt(f),
+            Distinguisher::Number(n) => n.fmt(f),
         }
     }
 }

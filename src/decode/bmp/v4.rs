@@ -1,7 +1,10 @@
 //! BMPv4 Route Monitoring TLVs (draft-ietf-grow-bmp-tlv) and the path status TLV
 //! (draft-ietf-grow-bmp-path-marking-tlv).
 
+use std::borrow::Cow;
+
 use super::route_monitoring::IndexedTlv;
+use crate::decode::bgp::open::{self, Capability};
 
 /// Stateless Parsing TLV: the capabilities needed to parse the PDU without a Peer Up.
 pub const TLV_STATELESS_PARSING: u16 = 1;
@@ -50,19 +53,6 @@ pub fn path_status_reason_name(code: u16) -> &'static str {
     }
 }
 
-/// Names of the bits set in a path status, plus the unknown bits.
-pub fn path_status_names(status: u32) -> (Vec<&'static str>, u32) {
-    let mut known = 0;
-    let mut names = Vec::new();
-    for (bit, name) in PATH_STATUS_BITS {
-        if status & bit != 0 {
-            names.push(name);
-            known |= bit;
-        }
-    }
-    (names, status & !known)
-}
-
 /// Capabilities (code, value) carried by a Stateless Parsing TLV value, in OPEN capability
 /// format; stops at the first that runs past the end.
 pub fn stateless_capabilities(value: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
@@ -104,4 +94,91 @@ pub fn stateless(tlvs: &[IndexedTlv<'_>], mut add_path: impl FnMut(u16, u8, u8))
         }
     }
     s
+}
+
+/// A Route Monitoring TLV's value, decoded by its type. A type not known here, or a path
+/// status too short to hold its status field, keeps its raw value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlvValue<'a> {
+    /// Stateless Parsing: the capabilities that stand in for the Peer Up's OPENs.
+    StatelessParsing(StatelessCapabilities<'a>),
+    /// Group: the NLRI indexes the group stands for.
+    Group(GroupIndexes<'a>),
+    /// VRF/Table name (UTF-8; invalid sequences replaced).
+    VrfTableName(Cow<'a, str>),
+    /// Path status and, when present, its reason.
+    PathStatus(PathStatus),
+    /// Any other type: the value as sent.
+    Other(&'a [u8]),
+}
+
+/// Decodes a Route Monitoring TLV's value by its type.
+pub fn decode_tlv<'a>(t: &IndexedTlv<'a>) -> TlvValue<'a> {
+    match t.tlv_type {
+        TLV_STATELESS_PARSING => TlvValue::StatelessParsing(StatelessCapabilities(t.value)),
+        TLV_GROUP => TlvValue::Group(GroupIndexes(t.value)),
+        TLV_VRF_TABLE_NAME => TlvValue::VrfTableName(String::from_utf8_lossy(t.value)),
+        TLV_PATH_STATUS => match *t.value {
+            [a, b, c, d, ref rest @ ..] => TlvValue::PathStatus(PathStatus {
+                status: u32::from_be_bytes([a, b, c, d]),
+                reason: match *rest {
+                    [e, f, ..] => Some(u16::from_be_bytes([e, f])),
+                    _ => None,
+                },
+            }),
+            _ => TlvValue::Other(t.value),
+        },
+        _ => TlvValue::Other(t.value),
+    }
+}
+
+/// The value of a Stateless Parsing TLV: capabilities in OPEN format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatelessCapabilities<'a>(pub &'a [u8]);
+
+impl<'a> StatelessCapabilities<'a> {
+    /// The capabilities, decoded as in an OPEN; stops at the first that runs past the end.
+    pub fn iter(&self) -> impl Iterator<Item = Capability<'a>> + use<'a> {
+        stateless_capabilities(self.0).map(|(code, value)| open::capability(code, value))
+    }
+}
+
+/// The value of a Group TLV: 2-octet NLRI indexes (an odd last octet is ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupIndexes<'a>(pub &'a [u8]);
+
+impl<'a> GroupIndexes<'a> {
+    /// The indexes.
+    pub fn iter(&self) -> impl Iterator<Item = u16> + use<'a> {
+        self.0
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+    }
+}
+
+/// A path status TLV (draft-ietf-grow-bmp-path-marking-tlv): 4 octets of status bits, then
+/// optionally a 2-octet reason code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStatus {
+    /// The status bits ([`PATH_STATUS_BITS`]).
+    pub status: u32,
+    /// The reason code ([`path_status_reason_name`]), when the value carries one.
+    pub reason: Option<u16>,
+}
+
+impl PathStatus {
+    /// Names of the known bits that are set, in bit order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + use<> {
+        let status = self.status;
+        PATH_STATUS_BITS
+            .into_iter()
+            .filter(move |(bit, _)| status & bit != 0)
+            .map(|(_, name)| name)
+    }
+
+    /// The bits set that have no name.
+    pub fn unknown_bits(&self) -> u32 {
+        let known = PATH_STATUS_BITS.iter().fold(0, |acc, (bit, _)| acc | bit);
+        self.status & !known
+    }
 }
