@@ -1,7 +1,7 @@
 //! Findings: what was wrong or noteworthy in a stream, with where it was found. The decoder
 //! produces them as data; only the renderers print them.
 
-use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::header::{MessageType, PeerHeader};
 
 /// How bad a finding is. Errors make the run exit with status 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -152,7 +152,7 @@ pub struct Finding {
     /// Stream offset (of the message, plus the offset within it where known).
     pub offset: u64,
     /// BMP message type, when the finding is about a message.
-    pub msg_type: Option<u8>,
+    pub msg_type: Option<MessageType>,
     /// The peer, when there is one.
     pub peer: Option<PeerHeader>,
     /// What exactly, for people.
@@ -166,7 +166,7 @@ pub struct Finding {
 
 impl Finding {
     /// A finding without peer or raw data.
-    pub fn new(kind: Kind, offset: u64, msg_type: Option<u8>, detail: String) -> Self {
+    pub fn new(kind: Kind, offset: u64, msg_type: Option<MessageType>, detail: String) -> Self {
         Finding {
             kind,
             offset,

@@ -4,10 +4,10 @@
 //! valid header make the framer scan forward to the next plausible common header plus per-peer
 //! header. Memory stays below the cap plus one pushed chunk.
 
+use crate::decode::bmp::header::MessageType;
 use crate::decode::bmp::header::{
     COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, plausible_per_peer_header,
 };
-use crate::decode::codes::{MSG_INITIATION, MSG_TERMINATION, has_per_peer_header};
 
 /// Default cap on one message: far above the largest Route Monitoring an RFC 8654 extended
 /// UPDATE makes (6 + 42 + 65 535 octets), with room for BMPv4 TLVs.
@@ -71,7 +71,7 @@ pub enum FramingProblem {
         /// Declared length.
         length: u32,
         /// Message type.
-        msg_type: u8,
+        msg_type: MessageType,
         /// The cap.
         cap: u32,
     },
@@ -82,7 +82,7 @@ pub enum FramingProblem {
         /// Declared length (0 if not even the common header was complete).
         length: u32,
         /// Message type, when known.
-        msg_type: Option<u8>,
+        msg_type: Option<MessageType>,
         /// Bytes present.
         available: u64,
     },
@@ -141,12 +141,12 @@ pub fn plausible_start(b: &[u8], eof: bool, full: bool, strict: bool, max_len: u
         return more;
     }
     let len = u32::from_be_bytes([b[1], b[2], b[3], b[4]]);
-    let msg_type = b[5];
+    let msg_type = MessageType(b[5]);
     if !matches!(b[0], 3 | 4) || len < COMMON_HEADER_LEN as u32 || len > max_len {
         return Plausible::No;
     }
     let len = len as usize;
-    if has_per_peer_header(msg_type) {
+    if msg_type.has_per_peer_header() {
         if len < COMMON_HEADER_LEN + PER_PEER_HEADER_LEN {
             return Plausible::No;
         }
@@ -156,7 +156,7 @@ pub fn plausible_start(b: &[u8], eof: bool, full: bool, strict: bool, max_len: u
         if !plausible_per_peer_header(&b[COMMON_HEADER_LEN..]) {
             return Plausible::No;
         }
-    } else if matches!(msg_type, MSG_INITIATION | MSG_TERMINATION) {
+    } else if matches!(msg_type, MessageType::INITIATION | MessageType::TERMINATION) {
         if b.len() < len {
             if !last {
                 return Plausible::More;
@@ -381,7 +381,7 @@ impl Framer {
                 return None;
             }
             let h = &self.buf[self.pos..self.pos + COMMON_HEADER_LEN];
-            let (version, msg_type) = (h[0], h[5]);
+            let (version, msg_type) = (h[0], MessageType(h[5]));
             let len = u32::from_be_bytes([h[1], h[2], h[3], h[4]]);
             let cause = match version {
                 3 | 4 if len < COMMON_HEADER_LEN as u32 => Some(SkipCause::ShortLength(len)),
@@ -438,7 +438,7 @@ impl Framer {
     /// header; otherwise it is more likely garbage than a message worth sinking.
     fn oversize_is_plausible(&self) -> bool {
         let b = &self.buf[self.pos..];
-        has_per_peer_header(b[5])
+        MessageType(b[5]).has_per_peer_header()
             && b.len() >= COMMON_HEADER_LEN + PER_PEER_HEADER_LEN
             && plausible_per_peer_header(&b[COMMON_HEADER_LEN..])
     }

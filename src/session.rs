@@ -18,13 +18,13 @@ use crate::hash::FastBuild;
 
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::{DecodeParams, How};
-use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::header::{PeerHeader, PeerType};
 
 /// Identifies a monitored peer within a BMP session (the RIB view is kept apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PeerKey {
     /// Peer type, from the per-peer header.
-    pub peer_type: u8,
+    pub peer_type: PeerType,
     /// Peer distinguisher, as sent.
     pub distinguisher: [u8; 8],
     /// Peer address octets, as sent (IPv4 in the last four).
@@ -45,7 +45,7 @@ impl std::hash::Hash for PeerKey {
         state.write_u64(lo);
         state.write_u64(
             ((u64::from(self.asn) << 32) | u64::from(u32::from_be_bytes(self.bgp_id)))
-                ^ (u64::from(self.peer_type) << 56),
+                ^ (u64::from(self.peer_type.0) << 56),
         );
     }
 }

@@ -5,7 +5,7 @@
 use crate::decode::Malformed;
 use crate::decode::bgp::update::{self, Plan, Update};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu, open};
-use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::header::{MessageType, PeerHeader};
 use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::{self, Body, info, mirroring};
 use crate::decode::codes;
@@ -245,7 +245,7 @@ fn framing_finding(p: &FramingProblem) -> Finding {
             Some(msg_type),
             format!(
                 "{} message of {length} bytes exceeds the cap of {cap}; skipped by its length",
-                codes::message_type_name(msg_type)
+                msg_type.name()
             ),
         ),
         FramingProblem::Truncated {
@@ -254,7 +254,7 @@ fn framing_finding(p: &FramingProblem) -> Finding {
             msg_type,
             available,
         } => {
-            let what = msg_type.map_or("message header", codes::message_type_name);
+            let what = msg_type.map_or("message header", MessageType::name);
             let detail = if length == 0 {
                 format!("stream ends inside a common header ({available} of 6 bytes)")
             } else {
@@ -281,7 +281,7 @@ impl Lower<'_> {
         raw: &'a [u8],
         sink: &mut dyn FnMut(&RouterInfo, Event<'_>),
     ) {
-        let msg_type = raw[5];
+        let msg_type = MessageType(raw[5]);
         let msg = match bmp::parse_message(raw) {
             Ok(m) => m,
             Err(m) => {
@@ -325,7 +325,7 @@ impl Lower<'_> {
                 offset,
                 format!(
                     "BMP message type {msg_type} ({}), {} bytes, skipped by its length",
-                    codes::unknown_message_type_class(msg_type),
+                    msg_type.unknown_class(),
                     raw.len()
                 ),
             )),
@@ -748,8 +748,8 @@ fn decode_open<'a>(
 }
 
 fn malformed(offset: u64, raw: &[u8], m: &Malformed) -> Finding {
-    let msg_type = raw[5];
-    let peer = if codes::has_per_peer_header(msg_type) {
+    let msg_type = MessageType(raw[5]);
+    let peer = if msg_type.has_per_peer_header() {
         bmp::header::per_peer_header(&raw[6..]).ok().map(|(_, p)| p)
     } else {
         None
@@ -760,7 +760,7 @@ fn malformed(offset: u64, raw: &[u8], m: &Malformed) -> Finding {
         Some(msg_type),
         format!(
             "{} message at offset {offset} ({} bytes) does not decode: {}",
-            codes::message_type_name(msg_type),
+            msg_type.name(),
             raw.len(),
             m.problem
         ),

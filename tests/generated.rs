@@ -966,7 +966,7 @@ fn synthetic_sample_is_current() {
 /// What the decoder made of one message, in the generator's terms.
 fn observed(d: &bmpctl::event::Decoded<'_>) -> Intent {
     let mut out = Intent {
-        kind: bmpctl::decode::codes::message_type_name(d.msg.header.msg_type),
+        kind: d.msg.header.msg_type.name(),
         ..Intent::default()
     };
     if let Some((update, plan)) = &d.update {

@@ -118,7 +118,7 @@ fn decode(chunks: &[&[u8]], render_from: u64) -> Outcome {
             Event::Message(d) => {
                 out.messages.push(Msg {
                     offset: d.offset,
-                    msg_type: d.msg.header.msg_type,
+                    msg_type: d.msg.header.msg_type.0,
                     len: d.raw.len(),
                 });
                 out.order.push(true);

@@ -1,69 +1,6 @@
 //! Names for the IANA code points of BMP and BGP. Every function is total: an unknown value gets a
 //! name that says so, never an error.
 
-/// BMP message types (RFC 7854 §4.1).
-pub const MSG_ROUTE_MONITORING: u8 = 0;
-/// Statistics Report.
-pub const MSG_STATISTICS_REPORT: u8 = 1;
-/// Peer Down Notification.
-pub const MSG_PEER_DOWN: u8 = 2;
-/// Peer Up Notification.
-pub const MSG_PEER_UP: u8 = 3;
-/// Initiation.
-pub const MSG_INITIATION: u8 = 4;
-/// Termination.
-pub const MSG_TERMINATION: u8 = 5;
-/// Route Mirroring.
-pub const MSG_ROUTE_MIRRORING: u8 = 6;
-
-/// Whether a BMP message type starts with the 42-octet per-peer header.
-pub fn has_per_peer_header(msg_type: u8) -> bool {
-    matches!(
-        msg_type,
-        MSG_ROUTE_MONITORING
-            | MSG_STATISTICS_REPORT
-            | MSG_PEER_DOWN
-            | MSG_PEER_UP
-            | MSG_ROUTE_MIRRORING
-    )
-}
-
-/// The JSON name of a BMP message type (`unknown` for anything unassigned).
-pub fn message_type_name(msg_type: u8) -> &'static str {
-    match msg_type {
-        MSG_ROUTE_MONITORING => "route_monitoring",
-        MSG_STATISTICS_REPORT => "statistics_report",
-        MSG_PEER_DOWN => "peer_down",
-        MSG_PEER_UP => "peer_up",
-        MSG_INITIATION => "initiation",
-        MSG_TERMINATION => "termination",
-        MSG_ROUTE_MIRRORING => "route_mirroring",
-        _ => "unknown",
-    }
-}
-
-/// Describes an unassigned BMP message type.
-pub fn unknown_message_type_class(msg_type: u8) -> &'static str {
-    match msg_type {
-        100 => "route policy and attribute trace (draft-xu-grow-bmp-route-policy-attr-trace)",
-        7..=250 => "unassigned",
-        251..=254 => "experimental",
-        _ => "reserved",
-    }
-}
-
-/// Peer types (RFC 7854 §4.2, RFC 9069).
-pub fn peer_type_name(peer_type: u8) -> &'static str {
-    match peer_type {
-        0 => "global",
-        1 => "rd_instance",
-        2 => "local_instance",
-        3 => "loc_rib",
-        251..=254 => "experimental",
-        _ => "unknown",
-    }
-}
-
 /// Peer Down reason codes (RFC 7854 §4.9, RFC 9069).
 pub fn peer_down_reason_name(code: u8) -> &'static str {
     match code {

@@ -21,7 +21,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use crate::decode::codes::has_per_peer_header;
+use crate::decode::bmp::header::MessageType;
 use crate::exit::ExitStatus;
 use crate::source::{Consumer, Control, FileSource, Source, SourceEvent, SourceOptions};
 use crate::time::Timestamp;
@@ -153,7 +153,10 @@ impl Walker {
                     }
                     self.len = len;
                 }
-                if self.len >= 48 && self.pos == 48 && has_per_peer_header(self.head[5]) {
+                if self.len >= 48
+                    && self.pos == 48
+                    && MessageType(self.head[5]).has_per_peer_header()
+                {
                     let h = &self.head;
                     let secs = u32::from_be_bytes([h[40], h[41], h[42], h[43]]);
                     let usecs = u32::from_be_bytes([h[44], h[45], h[46], h[47]]);

@@ -380,7 +380,7 @@ fn feed<W: Write>(
                             Finding::new(
                                 Kind::MalformedMessage,
                                 offset,
-                                raw.get(5).copied(),
+                                raw.get(5).map(|&t| crate::decode::bmp::header::MessageType(t)),
                                 "message decoded but could not be handed over between threads (a bmpctl bug: please report it)".into(),
                             )
                             .with_raw(raw),
@@ -578,7 +578,12 @@ mod tests {
     fn the_octets_findings_carry_fill_a_batch() {
         let mut batch = Batch::default();
         let big = vec![0u8; Batch::BYTES / 2];
-        let f = Finding::new(Kind::MalformedMessage, 0, Some(0), "does not decode".into());
+        let f = Finding::new(
+            Kind::MalformedMessage,
+            0,
+            Some(crate::decode::bmp::header::MessageType::ROUTE_MONITORING),
+            "does not decode".into(),
+        );
         batch.finding(None, &f.clone().with_raw(&big));
         assert!(!batch.full());
         batch.finding(None, &f.with_raw(&big));

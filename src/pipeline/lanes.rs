@@ -22,8 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::decode::bmp::header::{COMMON_HEADER_LEN, PER_PEER_HEADER_LEN, PeerHeader};
-use crate::decode::codes;
+use crate::decode::bmp::header::{COMMON_HEADER_LEN, MessageType, PER_PEER_HEADER_LEN, PeerHeader};
 use crate::hash::IdentityBuild;
 use crate::stream::{Share, Splitter};
 
@@ -85,7 +84,9 @@ impl Splitter for Lane {
     /// What this lane does with a framed message (`raw`: the whole message, common header
     /// first).
     fn share(&mut self, raw: &[u8]) -> Share {
-        let per_peer = raw.get(5).is_some_and(|&t| codes::has_per_peer_header(t));
+        let per_peer = raw
+            .get(5)
+            .is_some_and(|&t| MessageType(t).has_per_peer_header());
         let header = raw
             .get(COMMON_HEADER_LEN..)
             .and_then(<[u8]>::first_chunk::<PER_PEER_HEADER_LEN>);

@@ -39,7 +39,7 @@ fn route_text(r: &Route<'_>) -> String {
 /// One message as text: a line, plus detail lines when `verbose`.
 pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
     let m = &d.msg;
-    let kind = codes::message_type_name(m.header.msg_type);
+    let kind = m.header.msg_type.name();
     let peer = m.peer().map_or_else(
         || "-".to_string(),
         |p| {
@@ -230,7 +230,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
             detail = format!(
                 "type {} ({}), {} bytes",
                 m.header.msg_type,
-                codes::unknown_message_type_class(m.header.msg_type),
+                m.header.msg_type.unknown_class(),
                 b.len() + 6
             );
         }
@@ -383,9 +383,9 @@ pub fn finding(ctx: &StreamCtx<'_>, f: &Finding) -> String {
         Severity::Warning => "warning".yellow().bold(),
         Severity::Info => "info".blue(),
     };
-    let what = f.msg_type.map_or(String::new(), |t| {
-        format!(" {}", codes::message_type_name(t))
-    });
+    let what = f
+        .msg_type
+        .map_or(String::new(), |t| format!(" {}", t.name()));
     let peer = f
         .peer
         .as_ref()

@@ -83,7 +83,7 @@ pub fn run_chunks(chunks: &[&[u8]], cap: u32) -> Vec<Ev> {
                     };
                     out.push(Ev::Msg {
                         offset: d.offset,
-                        msg_type: d.msg.header.msg_type,
+                        msg_type: d.msg.header.msg_type.0,
                         version: d.msg.header.version,
                         raw_len: d.raw.len(),
                         json,

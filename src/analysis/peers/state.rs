@@ -9,7 +9,7 @@ use crate::analysis::route_set::RouteSet;
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::How;
 use crate::decode::bgp::{self, BgpMessage};
-use crate::decode::bmp::header::{PeerHeader, RibView};
+use crate::decode::bmp::header::{PeerHeader, PeerType, RibView};
 use crate::decode::bmp::peer_down::Reason;
 use crate::time::Timestamp;
 
@@ -19,7 +19,7 @@ pub(super) type Time = Option<Timestamp>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct PeerId {
     pub address: IpAddr,
-    pub peer_type: u8,
+    pub peer_type: PeerType,
     pub distinguisher: [u8; 8],
 }
 
@@ -41,13 +41,13 @@ impl PeerId {
         };
         let d = u64::from_be_bytes(self.distinguisher);
         ((addr as u64) ^ ((addr >> 64) as u64).rotate_left(17)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            ^ (d ^ u64::from(self.peer_type)).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+            ^ (d ^ u64::from(self.peer_type.0)).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
     }
 
     /// The distinguisher as a route distinguisher for RD-instance and Loc-RIB peers, else the
     /// number.
     pub fn distinguisher_text(&self) -> String {
-        if matches!(self.peer_type, 1 | 3) && self.distinguisher != [0; 8] {
+        if self.peer_type.has_rd() && self.distinguisher != [0; 8] {
             crate::decode::bgp::nlri::rd_text(&self.distinguisher)
         } else {
             u64::from_be_bytes(self.distinguisher).to_string()

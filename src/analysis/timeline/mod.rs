@@ -554,7 +554,7 @@ impl Timeline {
                 router_time,
                 observed_time: observed,
                 skew_micros: skew,
-                message: codes::message_type_name(msg.header.msg_type),
+                message: msg.header.msg_type.name(),
             },
         );
     }
@@ -635,7 +635,7 @@ impl Timeline {
                     address: h.address(),
                     asn: h.asn,
                     bgp_id: h.bgp_id,
-                    peer_type: codes::peer_type_name(h.peer_type),
+                    peer_type: h.peer_type.name(),
                     distinguisher: h.distinguisher_text(),
                     flaps: p.flaps,
                     down_seconds_total: Seconds(p.down_total),

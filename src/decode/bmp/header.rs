@@ -10,11 +10,160 @@
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
 
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
 
 use crate::decode::bgp::nlri::Rd;
 use crate::decode::{PResult, ipv4, take_n, u8_, u32_};
 use crate::time::Timestamp;
+
+/// A BMP message type (RFC 7854 §4.1, IANA "BMP Message Types"). Total: an unassigned type
+/// is kept, named `unknown` in JSON and shown as its number in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageType(pub u8);
+
+impl MessageType {
+    /// Route Monitoring.
+    pub const ROUTE_MONITORING: MessageType = MessageType(0);
+    /// Statistics Report.
+    pub const STATISTICS_REPORT: MessageType = MessageType(1);
+    /// Peer Down Notification.
+    pub const PEER_DOWN: MessageType = MessageType(2);
+    /// Peer Up Notification.
+    pub const PEER_UP: MessageType = MessageType(3);
+    /// Initiation.
+    pub const INITIATION: MessageType = MessageType(4);
+    /// Termination.
+    pub const TERMINATION: MessageType = MessageType(5);
+    /// Route Mirroring.
+    pub const ROUTE_MIRRORING: MessageType = MessageType(6);
+
+    const NAMES: [(MessageType, &'static str); 7] = [
+        (MessageType::ROUTE_MONITORING, "route_monitoring"),
+        (MessageType::STATISTICS_REPORT, "statistics_report"),
+        (MessageType::PEER_DOWN, "peer_down"),
+        (MessageType::PEER_UP, "peer_up"),
+        (MessageType::INITIATION, "initiation"),
+        (MessageType::TERMINATION, "termination"),
+        (MessageType::ROUTE_MIRRORING, "route_mirroring"),
+    ];
+
+    /// The JSON name: `unknown` for anything unassigned.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("unknown", |(_, n)| n)
+    }
+
+    /// Whether messages of this type start with the 42-octet per-peer header.
+    pub fn has_per_peer_header(self) -> bool {
+        matches!(
+            self,
+            MessageType::ROUTE_MONITORING
+                | MessageType::STATISTICS_REPORT
+                | MessageType::PEER_DOWN
+                | MessageType::PEER_UP
+                | MessageType::ROUTE_MIRRORING
+        )
+    }
+
+    /// What an unassigned type is: unassigned, experimental, reserved, or a known draft's.
+    pub fn unknown_class(self) -> &'static str {
+        match self.0 {
+            100 => "route policy and attribute trace (draft-xu-grow-bmp-route-policy-attr-trace)",
+            7..=250 => "unassigned",
+            251..=254 => "experimental",
+            _ => "reserved",
+        }
+    }
+}
+
+/// Its name, or its number when it has none.
+impl fmt::Display for MessageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            "unknown" => write!(f, "{}", self.0),
+            name => f.write_str(name),
+        }
+    }
+}
+
+/// A name (`peer_down`) or a number.
+impl FromStr for MessageType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some((t, _)) = Self::NAMES.iter().find(|(_, n)| *n == s) {
+            return Ok(*t);
+        }
+        s.parse()
+            .map(MessageType)
+            .map_err(|_| format!("'{s}' is not a BMP message type"))
+    }
+}
+
+/// A peer type (RFC 7854 §4.2, RFC 9069, IANA "BMP Peer Types"). Total: an unassigned type is
+/// kept, named `unknown` (or `experimental`) in JSON and shown as its number in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PeerType(pub u8);
+
+impl PeerType {
+    /// Global Instance Peer.
+    pub const GLOBAL: PeerType = PeerType(0);
+    /// RD Instance Peer.
+    pub const RD_INSTANCE: PeerType = PeerType(1);
+    /// Local Instance Peer.
+    pub const LOCAL_INSTANCE: PeerType = PeerType(2);
+    /// Loc-RIB Instance Peer (RFC 9069).
+    pub const LOC_RIB: PeerType = PeerType(3);
+
+    const NAMES: [(PeerType, &'static str); 4] = [
+        (PeerType::GLOBAL, "global"),
+        (PeerType::RD_INSTANCE, "rd_instance"),
+        (PeerType::LOCAL_INSTANCE, "local_instance"),
+        (PeerType::LOC_RIB, "loc_rib"),
+    ];
+
+    /// The JSON name: `experimental` for 251-254, `unknown` for anything else unassigned.
+    pub fn name(self) -> &'static str {
+        match Self::NAMES.iter().find(|(t, _)| *t == self) {
+            Some((_, n)) => n,
+            None if (251..=254).contains(&self.0) => "experimental",
+            None => "unknown",
+        }
+    }
+
+    /// Whether its distinguisher is a route distinguisher (RD-instance and Loc-RIB peers).
+    pub fn has_rd(self) -> bool {
+        matches!(self, PeerType::RD_INSTANCE | PeerType::LOC_RIB)
+    }
+}
+
+/// Its name, or its number when it has none.
+impl fmt::Display for PeerType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Self::NAMES.iter().find(|(t, _)| t == self) {
+            Some((_, n)) => f.write_str(n),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+/// A name (`loc_rib`) or a number.
+impl FromStr for PeerType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some((t, _)) = Self::NAMES.iter().find(|(_, n)| *n == s) {
+            return Ok(*t);
+        }
+        s.parse()
+            .map(PeerType)
+            .map_err(|_| format!("'{s}' is not a BMP peer type"))
+    }
+}
 
 /// Common header length.
 pub const COMMON_HEADER_LEN: usize = 6;
@@ -31,8 +180,6 @@ pub const FLAG_A: u8 = 0x20;
 pub const FLAG_O: u8 = 0x10;
 /// Loc-RIB flag F: the Loc-RIB is filtered (RFC 9069 §4.2).
 pub const FLAG_F: u8 = 0x80;
-/// Peer type: Loc-RIB instance.
-pub const PEER_TYPE_LOC_RIB: u8 = 3;
 
 /// The common header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +189,7 @@ pub struct CommonHeader {
     /// Length of the whole message, header included.
     pub length: u32,
     /// Message type.
-    pub msg_type: u8,
+    pub msg_type: MessageType,
 }
 
 /// Reads the common header from the first 6 octets (no checks: the framer does those).
@@ -50,7 +197,7 @@ pub fn common_header(b: &[u8; COMMON_HEADER_LEN]) -> CommonHeader {
     CommonHeader {
         version: b[0],
         length: u32::from_be_bytes([b[1], b[2], b[3], b[4]]),
-        msg_type: b[5],
+        msg_type: MessageType(b[5]),
     }
 }
 
@@ -101,7 +248,7 @@ impl RibView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PeerHeader {
     /// Peer type.
-    pub peer_type: u8,
+    pub peer_type: PeerType,
     /// Flags.
     pub flags: u8,
     /// Peer distinguisher.
@@ -121,12 +268,12 @@ pub struct PeerHeader {
 impl PeerHeader {
     /// Whether the peer type is 0-2, where the V/L/A/O flags apply.
     fn classic(&self) -> bool {
-        self.peer_type <= 2
+        self.peer_type.0 <= 2
     }
 
     /// Whether this is a Loc-RIB instance peer.
     pub fn is_loc_rib(&self) -> bool {
-        self.peer_type == PEER_TYPE_LOC_RIB
+        self.peer_type == PeerType::LOC_RIB
     }
 
     /// Peer address is IPv6 (V flag; never for Loc-RIB).
@@ -156,9 +303,9 @@ impl PeerHeader {
 
     /// Flag bits that must be zero for this peer type but are set.
     pub fn reserved_flags(&self) -> u8 {
-        match self.peer_type {
+        match self.peer_type.0 {
             0..=2 => self.flags & 0x0f,
-            PEER_TYPE_LOC_RIB => self.flags & 0x7f,
+            3 => self.flags & 0x7f,
             _ => 0,
         }
     }
@@ -202,7 +349,7 @@ impl PeerHeader {
 
     /// [`Self::distinguisher_text`] without allocating: for output written to a writer.
     pub fn distinguisher_display(&self) -> Distinguisher {
-        if matches!(self.peer_type, 1 | 3) && self.distinguisher != [0; 8] {
+        if self.peer_type.has_rd() && self.distinguisher != [0; 8] {
             Distinguisher::Rd(Rd(self.distinguisher))
         } else {
             Distinguisher::Number(u64::from_be_bytes(self.distinguisher))
@@ -237,7 +384,7 @@ impl PeerHeader {
         let mut address_raw = [0u8; 16];
         address_raw.copy_from_slice(&b[10..26]);
         PeerHeader {
-            peer_type: b[0],
+            peer_type: PeerType(b[0]),
             flags: b[1],
             distinguisher,
             address_raw,
@@ -266,7 +413,7 @@ pub fn per_peer_header(input: &[u8]) -> PResult<'_, PeerHeader> {
     Ok((
         rest,
         PeerHeader {
-            peer_type,
+            peer_type: PeerType(peer_type),
             flags,
             distinguisher,
             address_raw,
@@ -293,7 +440,7 @@ pub fn plausible_per_peer_header(b: &[u8]) -> bool {
             }
             flags & FLAG_V != 0 || b[10..22].iter().all(|&x| x == 0)
         }
-        PEER_TYPE_LOC_RIB => flags & 0x7f == 0,
+        3 => flags & 0x7f == 0,
         251..=254 => true,
         _ => false,
     }

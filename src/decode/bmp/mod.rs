@@ -10,9 +10,8 @@ pub mod route_monitoring;
 pub mod stats;
 pub mod v4;
 
-use header::{COMMON_HEADER_LEN, CommonHeader, PeerHeader};
+use header::{COMMON_HEADER_LEN, CommonHeader, MessageType, PeerHeader};
 
-use super::codes::*;
 use super::{DecodeError, Malformed, unwrap_err};
 
 /// A decoded BMP message.
@@ -80,20 +79,22 @@ fn parse_inner(msg: &[u8]) -> Result<BmpMessage<'_>, DecodeError<'_>> {
         .min(rest.len());
     let rest = &rest[..body_len];
     let v4 = header.version == 4;
-    if !has_per_peer_header(header.msg_type) {
+    if !header.msg_type.has_per_peer_header() {
         let body = match header.msg_type {
-            MSG_INITIATION => Body::Initiation(info::parse(rest, "Initiation TLV")?),
-            MSG_TERMINATION => Body::Termination(info::parse(rest, "Termination TLV")?),
+            MessageType::INITIATION => Body::Initiation(info::parse(rest, "Initiation TLV")?),
+            MessageType::TERMINATION => Body::Termination(info::parse(rest, "Termination TLV")?),
             _ => Body::Unknown(rest),
         };
         return Ok(BmpMessage { header, body });
     }
     let (rest, peer) = header::per_peer_header(rest).map_err(unwrap_err)?;
     let body = match header.msg_type {
-        MSG_ROUTE_MONITORING => Body::RouteMonitoring(peer, route_monitoring::parse(rest, v4)?),
-        MSG_STATISTICS_REPORT => Body::StatisticsReport(peer, stats::parse(rest)?),
-        MSG_PEER_DOWN => Body::PeerDown(peer, peer_down::parse(rest, v4)?),
-        MSG_PEER_UP => Body::PeerUp(peer, Box::new(peer_up::parse(rest, peer.is_ipv6())?)),
+        MessageType::ROUTE_MONITORING => {
+            Body::RouteMonitoring(peer, route_monitoring::parse(rest, v4)?)
+        }
+        MessageType::STATISTICS_REPORT => Body::StatisticsReport(peer, stats::parse(rest)?),
+        MessageType::PEER_DOWN => Body::PeerDown(peer, peer_down::parse(rest, v4)?),
+        MessageType::PEER_UP => Body::PeerUp(peer, Box::new(peer_up::parse(rest, peer.is_ipv6())?)),
         _ => Body::RouteMirroring(peer, mirroring::parse(rest)?),
     };
     Ok(BmpMessage { header, body })

@@ -11,7 +11,7 @@ use super::routes::Routes;
 use super::{Each, HexText, Shown, family, hex};
 use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bmp::Body;
-use crate::decode::bmp::header::{Distinguisher, PeerHeader};
+use crate::decode::bmp::header::{Distinguisher, MessageType, PeerHeader};
 use crate::decode::bmp::info::{self, InfoTlv};
 use crate::decode::codes::{self, Family};
 use crate::event::{Decoded, RouterName, StreamCtx};
@@ -43,7 +43,7 @@ impl<'a> MessageRecord<'a> {
         let m = &d.msg;
         let peer = m.peer();
         MessageRecord {
-            message_type: codes::message_type_name(m.header.msg_type),
+            message_type: m.header.msg_type.name(),
             stream: ctx.name,
             offset: d.offset,
             router: Shown(ctx.router_display()),
@@ -87,7 +87,7 @@ impl<'a> FindingRecord<'a> {
             offset: f.offset,
             router: Shown(ctx.router_display()),
             observed_time: ctx.observed,
-            message_type: f.msg_type.map(codes::message_type_name),
+            message_type: f.msg_type.map(MessageType::name),
             peer: f.peer.as_ref().map(Peer::new),
             severity: f.severity().name(),
             kind: f.kind.name(),
@@ -117,8 +117,8 @@ pub(crate) struct Peer {
 impl Peer {
     pub(crate) fn new(p: &PeerHeader) -> Self {
         Peer {
-            peer_type: codes::peer_type_name(p.peer_type),
-            type_code: p.peer_type,
+            peer_type: p.peer_type.name(),
+            type_code: p.peer_type.0,
             flags: p.flags,
             distinguisher: Shown(p.distinguisher_display()),
             address: p.address(),
@@ -236,7 +236,7 @@ impl<'a> MessageBody<'a> {
                 tlvs: MirrorTlvs::new(tlvs, &d.mirrored),
             },
             Body::Unknown(body) => MessageBody::Unknown {
-                message_type: m.header.msg_type,
+                message_type: m.header.msg_type.0,
                 raw: hex(body),
             },
         }
