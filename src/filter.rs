@@ -99,8 +99,7 @@ impl Filter {
     }
 
     /// Whether routes of this family pass `--afi`.
-    pub fn family(&self, afi: u16, safi: u8) -> bool {
-        let family = Family::new(afi, safi);
+    pub fn family(&self, family: Family) -> bool {
         self.families.is_empty() || self.families.iter().any(|m| m.matches(family))
     }
 
@@ -156,8 +155,8 @@ impl Filter {
         match ev {
             Event::Message(d) if matches!(d.msg.body, Body::RouteMonitoring(..)) => {
                 d.update.as_ref().is_some_and(|(u, plan)| {
-                    plan.routes(u).any(|r| self.family(r.afi, r.safi))
-                        || u.end_of_rib().is_some_and(|(a, s)| self.family(a, s))
+                    plan.routes(u).any(|r| self.family(r.family))
+                        || u.end_of_rib().is_some_and(|f| self.family(f))
                 })
             }
             _ => true,

@@ -19,6 +19,7 @@ use crate::hash::FastBuild;
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::{DecodeParams, How};
 use crate::decode::bmp::header::{PeerHeader, PeerType};
+use crate::decode::family::Family;
 
 /// Identifies a monitored peer within a BMP session (the RIB view is kept apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -103,11 +104,13 @@ impl PeerContext {
     pub fn from_opens(sent: &Open<'_>, received: &Open<'_>) -> Self {
         let four = sent.four_octet_as().is_some() && received.four_octet_as().is_some();
         let mut labels = 1u8;
-        for (afi, safi) in [(1, 4), (2, 4), (1, 128), (2, 128)] {
-            labels = labels.max(
-                sent.label_count(afi, safi)
-                    .min(received.label_count(afi, safi)),
-            );
+        for family in [
+            Family::new(1, 4),
+            Family::new(2, 4),
+            Family::new(1, 128),
+            Family::new(2, 128),
+        ] {
+            labels = labels.max(sent.label_count(family).min(received.label_count(family)));
         }
         let mut adj_in = DecodeParams::new(four);
         let mut adj_out = DecodeParams::new(four);
@@ -115,23 +118,23 @@ impl PeerContext {
         adj_in.max_labels = labels;
         adj_out.max_labels = labels;
         loc.max_labels = labels;
-        let families: Vec<(u16, u8)> = sent
+        let families: Vec<Family> = sent
             .add_path_families()
             .chain(received.add_path_families())
-            .map(|(a, s, _)| (a, s))
+            .map(|(family, _)| family)
             .collect();
-        for (afi, safi) in families {
-            let s = sent.add_path_mode(afi, safi);
-            let r = received.add_path_mode(afi, safi);
+        for family in families {
+            let s = sent.add_path_mode(family);
+            let r = received.add_path_mode(family);
             let (towards_router, from_router) = add_path_directions(s, r);
             if towards_router {
-                adj_in = adj_in.with_add_path(afi, safi);
+                adj_in = adj_in.with_add_path(family);
             }
             if from_router {
-                adj_out = adj_out.with_add_path(afi, safi);
+                adj_out = adj_out.with_add_path(family);
             }
             if sends(s) || sends(r) {
-                loc = loc.with_add_path(afi, safi);
+                loc = loc.with_add_path(family);
             }
         }
         PeerContext {

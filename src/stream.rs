@@ -9,6 +9,7 @@ use crate::decode::bmp::header::{MessageType, PeerHeader};
 use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::{self, Body, info, mirroring};
 use crate::decode::codes;
+use crate::decode::family::Family;
 use crate::event::{Decoded, Event, RouterInfo};
 use crate::finding::{Finding, Kind};
 use crate::frame::{FrameEvent, Framer, FramingProblem, SkipCause};
@@ -547,9 +548,9 @@ impl Lower<'_> {
                 mode & 1 != 0
             };
             params = if on {
-                params.with_add_path(afi, safi)
+                params.with_add_path(Family::new(afi, safi))
             } else {
-                params.without_add_path(afi, safi)
+                params.without_add_path(Family::new(afi, safi))
             };
         });
         if stateless.present {
@@ -610,12 +611,7 @@ impl Lower<'_> {
         let fallback = plan
             .fallbacks()
             .next()
-            .map(|(field, (afi, safi), how)| {
-                (
-                    format!("{} ({})", field.name(), codes::family_name(afi, safi)),
-                    how.label(),
-                )
-            })
+            .map(|(field, family, how)| (format!("{} ({family})", field.name()), how.label()))
             .or_else(|| {
                 plan.as_how
                     .is_fallback()
@@ -664,7 +660,7 @@ fn describe_params(p: &update::DecodeParams) -> String {
     let fams: Vec<String> = p
         .add_path_families()
         .iter()
-        .map(|(a, s)| codes::family_name(*a, *s))
+        .map(Family::to_string)
         .collect();
     format!(
         "{}-octet AS, Add-Path for {}",

@@ -269,7 +269,10 @@ fn breakdown(g: &Generated) -> Vec<(&'static str, Stats)> {
     let params = |ap: bool| {
         let p = DecodeParams::new(true);
         if ap {
-            p.with_add_path(bgp::AFI_IPV4, bgp::SAFI_UNICAST)
+            p.with_add_path(bmpctl::decode::family::Family::new(
+                bgp::AFI_IPV4,
+                bgp::SAFI_UNICAST,
+            ))
         } else {
             p
         }

@@ -78,8 +78,8 @@ fn run(bytes: &[u8]) -> Out {
                             .routes(u)
                             .map(|r| Rt {
                                 withdrawn: r.withdrawn,
-                                afi: r.afi,
-                                safi: r.safi,
+                                afi: r.family.afi.0,
+                                safi: r.family.safi.0,
                                 path_id: r.nlri.path_id,
                                 how: r.how.label(),
                             })

@@ -970,7 +970,7 @@ fn observed(d: &bmpctl::event::Decoded<'_>) -> Intent {
         ..Intent::default()
     };
     if let Some((update, plan)) = &d.update {
-        out.end_of_rib = update.end_of_rib();
+        out.end_of_rib = update.end_of_rib().map(|f| (f.afi.0, f.safi.0));
         for r in plan.routes(update) {
             assert_eq!(
                 r.how.label(),

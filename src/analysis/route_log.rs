@@ -89,8 +89,7 @@ fn radix_sort_by<T: Copy + Default>(
 pub(crate) fn test_id(key: u64, (afi, safi): (u16, u8), path_id: bool, withdrawn: bool) -> RouteId {
     RouteId {
         withdrawn,
-        afi,
-        safi,
+        family: crate::decode::family::Family::new(afi, safi),
         how: crate::decode::bgp::update::How::Negotiated,
         key,
         path_id,

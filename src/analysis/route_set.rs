@@ -14,6 +14,7 @@
 //! log adds at most 8 more per route while it fills. (Merging at half the size instead costs 5%
 //! more time for 2 octets fewer per route.)
 
+use crate::decode::family::Family;
 use std::cell::RefCell;
 
 use super::route_log::{SORT_BITS, radix_sort_keys};
@@ -37,10 +38,10 @@ struct Inner {
     /// Entries of the routes held, sorted, distinct.
     keys: Vec<u64>,
     log: Vec<u64>,
-    /// (AFI, SAFI) per family index; at most [`FAMILIES`] - 1.
-    families: Vec<(u16, u8)>,
+    /// The family of each family index; at most [`FAMILIES`] - 1.
+    families: Vec<Family>,
     /// The family of the latest entry, and its index.
-    last_family: Option<((u16, u8), u64)>,
+    last_family: Option<(Family, u64)>,
     /// Routes and routes with a path ID per family index, while no log entry changed them.
     counts: Option<[(u64, u64); FAMILIES]>,
     /// The log is merged when it holds this many entries ([`Inner::batch_limit`] after the
@@ -64,7 +65,7 @@ impl Default for Inner {
 impl Inner {
     /// A route's log entry.
     fn entry(&mut self, r: &RouteId) -> u64 {
-        let family = (r.afi, r.safi);
+        let family = r.family;
         let index = match self.last_family {
             Some((f, i)) if f == family => i,
             _ => {
@@ -239,9 +240,9 @@ impl RouteSet {
         self.len() == 0
     }
 
-    /// Routes per (AFI, SAFI), families with routes only, sorted: (routes, of which carrying a
-    /// path ID). One pass over the routes.
-    pub fn per_family(&self) -> impl Iterator<Item = ((u16, u8), (u64, u64))> + use<> {
+    /// Routes per family, families with routes only, sorted: (routes, of which carrying a path
+    /// ID). One pass over the routes.
+    pub fn per_family(&self) -> impl Iterator<Item = (Family, (u64, u64))> + use<> {
         let mut inner = self.inner.borrow_mut();
         inner.settle();
         let counts = match inner.counts {
@@ -276,6 +277,13 @@ mod tests {
     use crate::testkit::workload::XorShift;
     use std::collections::HashMap;
 
+    /// Routes per family as (AFI, SAFI) numbers, as the models below keep them.
+    fn per_family(t: &RouteSet) -> Vec<((u16, u8), (u64, u64))> {
+        t.per_family()
+            .map(|(f, c)| ((f.afi.0, f.safi.0), c))
+            .collect()
+    }
+
     #[test]
     fn order_per_key_is_kept() {
         let mut t = RouteSet::default();
@@ -289,7 +297,7 @@ mod tests {
             }
         }
         assert_eq!(t.len(), 2000);
-        assert_eq!(t.per_family().collect::<Vec<_>>(), [((1, 1), (2000, 0))]);
+        assert_eq!(per_family(&t), [((1, 1), (2000, 0))]);
         t.clear();
         assert!(t.is_empty());
     }
@@ -330,7 +338,7 @@ mod tests {
                 }
                 let mut want: Vec<_> = want.into_iter().collect();
                 want.sort_unstable();
-                assert_eq!(t.per_family().collect::<Vec<_>>(), want, "round {round}");
+                assert_eq!(per_family(&t), want, "round {round}");
             }
         }
         let inner = t.inner.borrow();
@@ -366,7 +374,7 @@ mod tests {
             t.apply(&id(u64::from(f + 1) << 32, (f, 1), false, false));
         }
         assert_eq!(t.len(), 40);
-        let per: Vec<_> = t.per_family().collect();
+        let per: Vec<_> = per_family(&t);
         assert_eq!(per.len(), FAMILIES - 1);
         assert!(per.iter().all(|(_, (n, _))| *n == 1));
     }

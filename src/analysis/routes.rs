@@ -193,10 +193,9 @@ impl Change {
 pub fn identity(route: &Route<'_>) -> RouteId {
     RouteId {
         withdrawn: route.withdrawn,
-        afi: route.afi,
-        safi: route.safi,
+        family: route.family,
         how: route.how,
-        key: route_key(route.afi, route.safi, &route.nlri),
+        key: route_key(route.family, &route.nlri),
         path_id: route.nlri.path_id.is_some(),
     }
 }
@@ -302,7 +301,7 @@ mod tests {
         let u = upd(&m);
         let p = update::plan(
             &u,
-            &DecodeParams::new(true).with_add_path(1, 1),
+            &DecodeParams::new(true).with_add_path(crate::decode::family::Family::new(1, 1)),
             How::Negotiated,
         );
         let mut t = RouteTable::default();

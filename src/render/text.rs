@@ -87,8 +87,8 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                         detail.push_str(" …");
                     }
                 }
-                if let Some((afi, safi)) = u.end_of_rib() {
-                    detail = format!("End-of-RIB {}", codes::family_name(afi, safi));
+                if let Some(family) = u.end_of_rib() {
+                    detail = format!("End-of-RIB {family}");
                 }
                 if verbose {
                     attribute_lines(&Attributes::decode(u, plan.four_octet_as), &mut extra);
@@ -104,9 +104,7 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                     let v = match s.value {
                         StatValue::Counter(n) => n.to_string(),
                         StatValue::Gauge(n) => n.to_string(),
-                        StatValue::AfiSafiGauge { afi, safi, value } => {
-                            format!("{value} ({})", codes::family_name(afi, safi))
-                        }
+                        StatValue::AfiSafiGauge { family, value } => format!("{value} ({family})"),
                         StatValue::Raw(b) => format!("0x{}", crate::decode::hex(b)),
                     };
                     format!("[{}] {}={v}", s.stat_type, codes::stat_name(s.stat_type))
@@ -404,19 +402,11 @@ fn capability_text(c: &crate::decode::bgp::open::Capability<'_>) -> String {
     use crate::decode::bgp::open::Capability;
     let name = codes::capability_name(c.code());
     match c {
-        Capability::Multiprotocol { afi, safi } => {
-            format!("{name}({})", codes::family_name(*afi, *safi))
-        }
+        Capability::Multiprotocol { family } => format!("{name}({family})"),
         Capability::AddPath(v) => {
             let fams: Vec<String> = v
                 .iter()
-                .map(|(a, s, m)| {
-                    format!(
-                        "{}:{}",
-                        codes::family_name(*a, *s),
-                        codes::add_path_mode_name(*m)
-                    )
-                })
+                .map(|(family, m)| format!("{family}:{}", codes::add_path_mode_name(*m)))
                 .collect();
             format!("{name}({})", fams.join(" "))
         }

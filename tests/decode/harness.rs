@@ -70,14 +70,14 @@ pub fn run_chunks(chunks: &[&[u8]], cap: u32) -> Vec<Ev> {
                             plan.routes(u)
                                 .map(|r| Rt {
                                     withdrawn: r.withdrawn,
-                                    afi: r.afi,
-                                    safi: r.safi,
+                                    afi: r.family.afi.0,
+                                    safi: r.family.safi.0,
                                     path_id: r.nlri.path_id,
                                     prefix: r.nlri.kind.prefix().map(|p| p.to_string()),
                                     how: r.how.label(),
                                 })
                                 .collect(),
-                            u.end_of_rib(),
+                            u.end_of_rib().map(|f| (f.afi.0, f.safi.0)),
                         ),
                         None => (Vec::new(), None),
                     };

@@ -5,6 +5,7 @@
 use super::report::InitialComplete;
 use crate::analysis::routes::{RouteTable, identity};
 use crate::decode::bgp::update::{Plan, Update};
+use crate::decode::family::Family;
 use crate::filter::Filter;
 
 /// Quiet rule: window width and the fewest new routes per window that keep a dump going.
@@ -14,8 +15,7 @@ const DUMP_MIN_NEW: u64 = 100;
 /// One address family within a dump.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Fam {
-    afi: u16,
-    safi: u8,
+    family: Family,
     /// Routes of it were in the dump.
     pub(super) routes: bool,
     /// Its End-of-RIB came.
@@ -51,17 +51,12 @@ impl Dump {
     }
 
     #[inline]
-    pub(super) fn fam(&mut self, afi: u16, safi: u8) -> &mut Fam {
-        let i = match self
-            .families
-            .iter()
-            .position(|f| f.afi == afi && f.safi == safi)
-        {
+    pub(super) fn fam(&mut self, family: Family) -> &mut Fam {
+        let i = match self.families.iter().position(|f| f.family == family) {
             Some(i) => i,
             None => {
                 self.families.push(Fam {
-                    afi,
-                    safi,
+                    family,
                     routes: false,
                     eor: false,
                 });
@@ -73,12 +68,8 @@ impl Dump {
 
     /// Whether routes of this family count as initial.
     #[inline]
-    pub(super) fn pending(&self, afi: u16, safi: u8) -> bool {
-        self.active
-            && !self
-                .families
-                .iter()
-                .any(|f| f.afi == afi && f.safi == safi && f.eor)
+    pub(super) fn pending(&self, family: Family) -> bool {
+        self.active && !self.families.iter().any(|f| f.family == family && f.eor)
     }
 
     /// Whether an event at `t` ends the current window (and so [`Dump::tick`] checks it).
@@ -155,7 +146,7 @@ pub(super) fn only_new_routes(
 ) -> bool {
     let mut any = false;
     for r in plan.routes(u) {
-        if !filter.family(r.afi, r.safi) || !dump.pending(r.afi, r.safi) {
+        if !filter.family(r.family) || !dump.pending(r.family) {
             continue;
         }
         if r.withdrawn || table.contains(&identity(&r)) {

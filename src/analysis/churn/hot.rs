@@ -2,6 +2,7 @@
 //! bucket how many distinct routes (`routes_touched`), and the changes per origin AS. Bounded:
 //! see the memory section of the module documentation of [`super`].
 
+use crate::decode::family::Family;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -27,8 +28,7 @@ pub(super) struct Hot {
     pub(super) communities: u32,
     pub(super) med: u32,
     pub(super) other: u32,
-    pub(super) afi: u16,
-    pub(super) safi: u8,
+    pub(super) family: Family,
     /// Time it was last touched, microseconds (or [`super::grid::UNTIMED`]).
     last: u64,
     /// The route as text, from its first change.
@@ -77,7 +77,7 @@ impl HotRoutes {
         origin: &mut Option<Option<u32>>,
     ) {
         let HotRoutes { routes, touched } = self;
-        let key = route_key(r.afi, r.safi, &r.nlri);
+        let key = route_key(r.family, &r.nlri);
         if routes.len() >= HOT_CAP && !routes.contains_key(&key) {
             prune(routes);
         }
@@ -93,8 +93,7 @@ impl HotRoutes {
                 communities: 0,
                 med: 0,
                 other: 0,
-                afi: r.afi,
-                safi: r.safi,
+                family: r.family,
                 last: t,
                 text: None,
             }

@@ -114,7 +114,7 @@ use super::{Analysis, View};
 use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{PeerHeader, RibView};
-use crate::decode::codes;
+use crate::decode::family::Family;
 use crate::event::{Event, Lifecycle, StreamCtx, event_time};
 use crate::filter::Filter;
 use crate::identity::RouterId;
@@ -405,9 +405,9 @@ impl Churn {
         } = self;
         let row = &mut rows[i];
         row.coarsen(grid);
-        if let Some((afi, safi)) = u.end_of_rib() {
-            if filter.family(afi, safi) && row.dump.active {
-                row.dump.fam(afi, safi).eor = true;
+        if let Some(family) = u.end_of_rib() {
+            if filter.family(family) && row.dump.active {
+                row.dump.fam(family).eor = true;
             }
             return;
         }
@@ -426,7 +426,7 @@ impl Churn {
         let mut attrs = None;
         let mut origin: Option<Option<u32>> = None;
         // (family, passes --afi, in the dump)
-        let mut fam: Option<((u16, u8), bool, bool)> = None;
+        let mut fam: Option<(Family, bool, bool)> = None;
         let mut b = Bucket::default();
         let Row {
             table,
@@ -437,14 +437,14 @@ impl Churn {
         } = row;
         for r in plan.routes(u) {
             let (pass, dumping) = match fam {
-                Some((f, p, d)) if f == (r.afi, r.safi) => (p, d),
+                Some((f, p, d)) if f == r.family => (p, d),
                 _ => {
-                    let p = filter.family(r.afi, r.safi);
-                    let d = p && dump.pending(r.afi, r.safi);
+                    let p = filter.family(r.family);
+                    let d = p && dump.pending(r.family);
                     if d {
-                        dump.fam(r.afi, r.safi).routes = true;
+                        dump.fam(r.family).routes = true;
                     }
-                    fam = Some(((r.afi, r.safi), p, d));
+                    fam = Some((r.family, p, d));
                     (p, d)
                 }
             };
@@ -600,7 +600,7 @@ impl Churn {
                 address: row.peer.address(),
                 rib: row.rib,
                 prefix: h.text.as_deref().unwrap_or(""),
-                family: codes::family_name(h.afi, h.safi),
+                family: h.family.to_string(),
                 changes: h.changes,
                 changed: report::Changed {
                     announced: h.announced,

@@ -320,16 +320,16 @@ impl Peers {
         let Some((u, plan)) = update else {
             return;
         };
-        if let Some((afi, safi)) = u.end_of_rib() {
-            if filter.family(afi, safi) {
-                row.end_of_rib.insert((afi, safi));
+        if let Some(family) = u.end_of_rib() {
+            if filter.family(family) {
+                row.end_of_rib.insert(family);
             }
         }
         // The set only counts routes: no attribute sets, and nothing is asked back per route,
         // so the routes are merged in sorted batches.
         let as_fallback = plan.as_how.is_fallback().then(|| plan.as_how.index());
         let count = |r: RouteId| {
-            if filter_families && !filter.family(r.afi, r.safi) {
+            if filter_families && !filter.family(r.family) {
                 return;
             }
             if r.withdrawn {
@@ -374,7 +374,7 @@ impl Peers {
         let mut tracked = Vec::with_capacity(report.stats.len());
         for s in &report.stats {
             let family = match s.value {
-                StatValue::AfiSafiGauge { afi, safi, .. } => Some((afi, safi)),
+                StatValue::AfiSafiGauge { family, .. } => Some(family),
                 _ => None,
             };
             let t = gauge_view(s.stat_type, p.is_loc_rib()).and_then(|g| {
@@ -398,9 +398,7 @@ impl Peers {
             let (family, value) = match s.value {
                 StatValue::Counter(v) => (None, StatVal::Num(v.into())),
                 StatValue::Gauge(v) => (None, StatVal::Num(v)),
-                StatValue::AfiSafiGauge { afi, safi, value } => {
-                    (Some((afi, safi)), StatVal::Num(value))
-                }
+                StatValue::AfiSafiGauge { family, value } => (Some(family), StatVal::Num(value)),
                 StatValue::Raw(b) => (None, StatVal::Raw(b.into())),
             };
             let key = (s.stat_type, family);

@@ -119,11 +119,11 @@ pub struct Family {
 }
 
 impl Family {
-    fn of((afi, safi): (u16, u8)) -> Self {
+    fn of(family: crate::decode::family::Family) -> Self {
         Family {
-            afi,
-            safi,
-            family: codes::family_name(afi, safi),
+            afi: family.afi.0,
+            safi: family.safi.0,
+            family: family.to_string(),
         }
     }
 }
@@ -274,7 +274,7 @@ impl Peers {
             .per_family()
             .map(|(family, (routes, with_path_id))| {
                 (
-                    codes::family_name(family.0, family.1),
+                    family.to_string(),
                     FamilyRoutes {
                         routes,
                         with_path_id,
@@ -334,11 +334,11 @@ impl Peers {
                 add_path: c
                     .add_path
                     .iter()
-                    .map(|&(afi, safi, sent, received)| {
+                    .map(|&(family, sent, received)| {
                         let (adj_rib_in, adj_rib_out) = add_path_directions(sent, received);
                         let mode = |m: u8| (m != 0).then(|| codes::add_path_mode_name(m));
                         AddPath {
-                            family: codes::family_name(afi, safi),
+                            family: family.to_string(),
                             sent: mode(sent),
                             received: mode(received),
                             adj_rib_in,
@@ -351,7 +351,7 @@ impl Peers {
             end_of_rib: row
                 .end_of_rib
                 .iter()
-                .map(|&(a, s)| codes::family_name(a, s))
+                .map(|family| family.to_string())
                 .collect(),
             last_update: row.last_update,
             stats,
@@ -390,7 +390,7 @@ impl Peers {
                 }
                 let counted = match family {
                     None => self.filter.families.is_empty(),
-                    Some((afi, safi)) => self.filter.family(afi, safi),
+                    Some(family) => self.filter.family(family),
                 };
                 if counted {
                     out.push(Mismatch {

@@ -1,5 +1,6 @@
 //! What `peers` keeps per router, per peer and per RIB view row.
 
+use crate::decode::family::Family;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -123,27 +124,27 @@ pub enum State {
 pub(super) struct Caps {
     pub four_octet_as: bool,
     pub extended_message: bool,
-    /// (AFI, SAFI, mode in the sent OPEN, mode in the received OPEN).
-    pub add_path: Vec<(u16, u8, u8, u8)>,
+    /// (family, mode in the sent OPEN, mode in the received OPEN).
+    pub add_path: Vec<(Family, u8, u8)>,
 }
 
 impl Caps {
     pub fn of(sent: &Open<'_>, received: &Open<'_>) -> Self {
         // The first entry of a family counts, as `Open::add_path_mode` reads it; maps, not
         // scans: an OPEN may list thousands of families.
-        let mut modes: BTreeMap<(u16, u8), (u8, u8)> = BTreeMap::new();
-        for (afi, safi, mode) in sent.add_path_families() {
-            modes.entry((afi, safi)).or_insert((mode, 0));
+        let mut modes: BTreeMap<Family, (u8, u8)> = BTreeMap::new();
+        for (family, mode) in sent.add_path_families() {
+            modes.entry(family).or_insert((mode, 0));
         }
         let mut received_seen = BTreeSet::new();
-        for (afi, safi, mode) in received.add_path_families() {
-            if received_seen.insert((afi, safi)) {
-                modes.entry((afi, safi)).or_insert((0, 0)).1 = mode;
+        for (family, mode) in received.add_path_families() {
+            if received_seen.insert(family) {
+                modes.entry(family).or_insert((0, 0)).1 = mode;
             }
         }
         let add_path = modes
             .into_iter()
-            .map(|((afi, safi), (s, r))| (afi, safi, s, r))
+            .map(|(family, (s, r))| (family, s, r))
             .collect();
         Caps {
             four_octet_as: sent.four_octet_as().is_some() && received.four_octet_as().is_some(),
@@ -240,7 +241,7 @@ pub(super) struct StatSlot {
 }
 
 /// (type, per-AFI/SAFI family)
-pub(super) type StatKey = (u16, Option<(u16, u8)>);
+pub(super) type StatKey = (u16, Option<Family>);
 
 /// One peer of one router in one RIB view.
 #[derive(Debug, Default)]
@@ -251,7 +252,7 @@ pub(super) struct Row {
     /// Routes per decode label, indexed by `How::index`.
     pub decoded: [u64; How::ALL.len()],
     /// In family order (a set: a stream may name any number of families).
-    pub end_of_rib: BTreeSet<(u16, u8)>,
+    pub end_of_rib: BTreeSet<Family>,
     pub last_update: Time,
     /// Route Monitoring was seen for this view.
     pub monitored: bool,
@@ -277,7 +278,7 @@ impl Row {
     }
 
     /// The routes held, of one family or of all.
-    pub fn tracked(&self, family: Option<(u16, u8)>) -> u64 {
+    pub fn tracked(&self, family: Option<Family>) -> u64 {
         match family {
             None => self.table.len(),
             Some(f) => self

@@ -61,6 +61,7 @@
 
 pub mod report;
 
+use crate::decode::family::Family;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
@@ -112,7 +113,7 @@ struct Stored {
 #[derive(Debug, Default)]
 struct ViewState {
     up_at: Option<Timestamp>,
-    eor_seen: HashSet<(u16, u8), FastBuild>,
+    eor_seen: HashSet<Family, FastBuild>,
 }
 
 /// The findings of one kind left out of a stream's events.
@@ -478,20 +479,14 @@ impl Timeline {
         );
     }
 
-    fn end_of_rib(
-        &mut self,
-        s: usize,
-        time: Option<Timestamp>,
-        p: &PeerHeader,
-        (afi, safi): (u16, u8),
-    ) {
+    fn end_of_rib(&mut self, s: usize, time: Option<Timestamp>, p: &PeerHeader, family: Family) {
         let st = &mut self.streams[s];
         let (initiated, start) = (st.initiated, st.start);
         // A router may send one Peer Up for several views: use the latest of the peer's.
         let views = st.views.entry(PeerKey::from(p)).or_default();
         let any_up = views.values().filter_map(|v| v.up_at).max();
         let view = views.entry(p.rib()).or_default();
-        let initial = view.eor_seen.insert((afi, safi));
+        let initial = view.eor_seen.insert(family);
         let dump = if initial {
             let from = match view.up_at.or(any_up) {
                 Some(u) => Some((u, DumpFrom::PeerUp)),
@@ -509,9 +504,9 @@ impl Timeline {
             Some(*p),
             false,
             EventKind::EndOfRib {
-                family: codes::family_name(afi, safi),
-                afi,
-                safi,
+                family: family.to_string(),
+                afi: family.afi.0,
+                safi: family.safi.0,
                 initial,
                 dump_seconds: dump.map(|(d, _)| d),
                 dump_from: dump.map(|(_, from)| from),
@@ -660,20 +655,20 @@ fn micros_between(from: Timestamp, to: Timestamp) -> u64 {
 fn negotiated(sent: &Open<'_>, recv: &Open<'_>) -> (Vec<&'static str>, Vec<String>) {
     // Sets of what was sent, built once: an extended OPEN may carry thousands of capabilities.
     let mut sent_codes = [false; 256];
-    let mut sent_families = HashSet::<(u16, u8), FastBuild>::default();
+    let mut sent_families = HashSet::<Family, FastBuild>::default();
     for s in &sent.capabilities {
         sent_codes[usize::from(s.code())] = true;
-        if let Capability::Multiprotocol { afi, safi } = s {
-            sent_families.insert((*afi, *safi));
+        if let Capability::Multiprotocol { family } = s {
+            sent_families.insert(*family);
         }
     }
     let mut caps: Vec<&'static str> = Vec::new();
     let mut fams = Vec::new();
-    let (mut caps_done, mut fams_done) = ([false; 256], HashSet::<(u16, u8), FastBuild>::default());
+    let (mut caps_done, mut fams_done) = ([false; 256], HashSet::<Family, FastBuild>::default());
     for c in &recv.capabilities {
-        if let Capability::Multiprotocol { afi, safi } = c {
-            if sent_families.contains(&(*afi, *safi)) && fams_done.insert((*afi, *safi)) {
-                fams.push(codes::family_name(*afi, *safi));
+        if let Capability::Multiprotocol { family } = c {
+            if sent_families.contains(family) && fams_done.insert(*family) {
+                fams.push(family.to_string());
             }
         }
         let code = usize::from(c.code());
@@ -729,7 +724,7 @@ impl Analysis for Timeline {
                     Body::RouteMonitoring(p, _) => {
                         let eor = d.update.as_ref().and_then(|(u, _)| u.end_of_rib());
                         match eor {
-                            Some(fam) if self.filter.family(fam.0, fam.1) => {
+                            Some(fam) if self.filter.family(fam) => {
                                 self.end_of_rib(s, time, p, fam)
                             }
                             _ => self.see_time(s, time),

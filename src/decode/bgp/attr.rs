@@ -4,6 +4,7 @@
 //! unknown attributes raw and reports malformed ones (RFC 7606) as a problem, not a failure.
 //! [`rfc7606_action`] says what a BGP speaker would do with a malformed attribute.
 
+use crate::decode::family::Family;
 use std::net::Ipv4Addr;
 
 use super::pmsi::{self, PmsiTunnel};
@@ -164,10 +165,8 @@ pub struct Segment {
 /// MP_REACH_NLRI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MpReach<'a> {
-    /// AFI.
-    pub afi: u16,
-    /// SAFI.
-    pub safi: u8,
+    /// The family of the NLRI.
+    pub family: Family,
     /// Next hop octets.
     pub next_hop: &'a [u8],
     /// NLRI field.
@@ -177,10 +176,8 @@ pub struct MpReach<'a> {
 /// MP_UNREACH_NLRI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MpUnreach<'a> {
-    /// AFI.
-    pub afi: u16,
-    /// SAFI.
-    pub safi: u8,
+    /// The family of the NLRI.
+    pub family: Family,
     /// Withdrawn NLRI field.
     pub nlri: &'a [u8],
 }
@@ -579,8 +576,7 @@ pub fn parse_mp_reach(v: &[u8]) -> Result<MpReach<'_>, Problem> {
     if v.len() < 5 {
         return Err(bad_len("MP_REACH_NLRI length", v.len()));
     }
-    let afi = u16::from_be_bytes([v[0], v[1]]);
-    let safi = v[2];
+    let family = Family::new(u16::from_be_bytes([v[0], v[1]]), v[2]);
     let nh_len = v[3] as usize;
     let Some(next_hop) = v.get(4..4 + nh_len) else {
         return Err(Problem::Invalid {
@@ -593,8 +589,7 @@ pub fn parse_mp_reach(v: &[u8]) -> Result<MpReach<'_>, Problem> {
         return Err(bad_len("MP_REACH_NLRI length", v.len()));
     };
     Ok(MpReach {
-        afi,
-        safi,
+        family,
         next_hop,
         nlri,
     })
@@ -606,8 +601,7 @@ pub fn parse_mp_unreach(v: &[u8]) -> Result<MpUnreach<'_>, Problem> {
         return Err(bad_len("MP_UNREACH_NLRI length", v.len()));
     }
     Ok(MpUnreach {
-        afi: u16::from_be_bytes([v[0], v[1]]),
-        safi: v[2],
+        family: Family::new(u16::from_be_bytes([v[0], v[1]]), v[2]),
         nlri: &v[3..],
     })
 }

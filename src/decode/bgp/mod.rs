@@ -19,6 +19,7 @@ pub mod rtc;
 pub mod update;
 
 use super::{DecodeError, PResult, Problem, fail, take_n, u8_, u16_};
+use crate::decode::family::Family;
 
 /// BGP header length: 16-octet marker, 2-octet length, 1-octet type.
 pub const HEADER_LEN: usize = 19;
@@ -101,12 +102,10 @@ pub enum BgpMessage<'a> {
     Keepalive,
     /// ROUTE-REFRESH.
     RouteRefresh {
-        /// AFI.
-        afi: u16,
+        /// The family to refresh.
+        family: Family,
         /// Message subtype (RFC 7313), formerly reserved.
         subtype: u8,
-        /// SAFI.
-        safi: u8,
     },
     /// Any other type, kept raw.
     Unknown {
@@ -140,7 +139,10 @@ pub fn decode_pdu<'a>(pdu: &BgpPdu<'a>) -> Result<BgpMessage<'a>, DecodeError<'a
             let (rest, afi) = u16_(body, "ROUTE-REFRESH AFI").map_err(super::unwrap_err)?;
             let (rest, subtype) = u8_(rest, "ROUTE-REFRESH subtype").map_err(super::unwrap_err)?;
             let (_, safi) = u8_(rest, "ROUTE-REFRESH SAFI").map_err(super::unwrap_err)?;
-            BgpMessage::RouteRefresh { afi, subtype, safi }
+            BgpMessage::RouteRefresh {
+                family: Family::new(afi, safi),
+                subtype,
+            }
         }
         msg_type => BgpMessage::Unknown { msg_type, body },
     })

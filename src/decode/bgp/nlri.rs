@@ -11,39 +11,7 @@ use std::net::Ipv4Addr;
 use crate::decode::{DecodeError, Problem};
 
 use super::prefix::Prefix;
-
-/// AFI IPv4.
-pub const AFI_IPV4: u16 = 1;
-/// AFI IPv6.
-pub const AFI_IPV6: u16 = 2;
-/// AFI L2VPN.
-pub const AFI_L2VPN: u16 = 25;
-/// SAFI unicast.
-pub const SAFI_UNICAST: u8 = 1;
-/// SAFI multicast.
-pub const SAFI_MULTICAST: u8 = 2;
-/// AFI BGP-LS (RFC 7752).
-pub const AFI_BGP_LS: u16 = 16388;
-/// SAFI labeled unicast.
-pub const SAFI_LABELED: u8 = 4;
-/// SAFI MCAST-VPN (RFC 6514).
-pub const SAFI_MCAST_VPN: u8 = 5;
-/// SAFI BGP-LS.
-pub const SAFI_BGP_LS: u8 = 71;
-/// SAFI BGP-LS VPN.
-pub const SAFI_BGP_LS_VPN: u8 = 72;
-/// SAFI route target constraint (RFC 4684).
-pub const SAFI_RT_CONSTRAINT: u8 = 132;
-/// SAFI FlowSpec (RFC 8955, RFC 8956).
-pub const SAFI_FLOWSPEC: u8 = 133;
-/// SAFI FlowSpec VPN.
-pub const SAFI_FLOWSPEC_VPN: u8 = 134;
-/// SAFI EVPN.
-pub const SAFI_EVPN: u8 = 70;
-/// SAFI MPLS VPN.
-pub const SAFI_VPN: u8 = 128;
-/// SAFI MPLS VPN multicast.
-pub const SAFI_VPN_MULTICAST: u8 = 129;
+use crate::decode::family::{Afi, Family, Safi};
 
 /// How the NLRI of a family is laid out on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,19 +40,20 @@ pub enum Encoding {
     Raw,
 }
 
-/// The NLRI layout of an AFI/SAFI.
-pub fn encoding(afi: u16, safi: u8) -> Encoding {
-    match (afi, safi) {
-        (AFI_IPV4 | AFI_IPV6, SAFI_UNICAST | SAFI_MULTICAST) => Encoding::Prefix,
-        (AFI_IPV4 | AFI_IPV6, SAFI_LABELED) => Encoding::Labeled,
-        (AFI_IPV4 | AFI_IPV6, SAFI_VPN | SAFI_VPN_MULTICAST) => Encoding::Vpn,
-        (AFI_L2VPN, SAFI_EVPN) => Encoding::Evpn,
-        (AFI_IPV4 | AFI_IPV6, SAFI_MCAST_VPN) => Encoding::McastVpn,
-        (AFI_IPV4 | AFI_IPV6, SAFI_RT_CONSTRAINT) => Encoding::RtConstraint,
-        (AFI_IPV4 | AFI_IPV6, SAFI_FLOWSPEC) => Encoding::FlowSpec,
-        (AFI_IPV4 | AFI_IPV6, SAFI_FLOWSPEC_VPN) => Encoding::FlowSpecVpn,
-        (AFI_BGP_LS, SAFI_BGP_LS) => Encoding::BgpLs,
-        (AFI_BGP_LS, SAFI_BGP_LS_VPN) => Encoding::BgpLsVpn,
+/// The NLRI layout of a family.
+pub fn encoding(family: Family) -> Encoding {
+    let ip = matches!(family.afi, Afi::IPV4 | Afi::IPV6);
+    match (family.afi, family.safi) {
+        (_, Safi::UNICAST | Safi::MULTICAST) if ip => Encoding::Prefix,
+        (_, Safi::LABELED_UNICAST) if ip => Encoding::Labeled,
+        (_, Safi::VPN | Safi::VPN_MULTICAST) if ip => Encoding::Vpn,
+        (Afi::L2VPN, Safi::EVPN) => Encoding::Evpn,
+        (_, Safi::MCAST_VPN) if ip => Encoding::McastVpn,
+        (_, Safi::RT_CONSTRAINT) if ip => Encoding::RtConstraint,
+        (_, Safi::FLOWSPEC) if ip => Encoding::FlowSpec,
+        (_, Safi::FLOWSPEC_VPN) if ip => Encoding::FlowSpecVpn,
+        (Afi::BGP_LS, Safi::BGP_LS) => Encoding::BgpLs,
+        (Afi::BGP_LS, Safi::BGP_LS_VPN) => Encoding::BgpLsVpn,
         _ => Encoding::Raw,
     }
 }
@@ -228,7 +197,7 @@ impl std::fmt::Display for Rd {
 #[derive(Debug, Clone)]
 pub struct NlriIter<'a> {
     rest: &'a [u8],
-    afi: u16,
+    afi: Afi,
     encoding: Encoding,
     add_path: bool,
     max_labels: u8,
@@ -236,13 +205,13 @@ pub struct NlriIter<'a> {
 }
 
 impl<'a> NlriIter<'a> {
-    /// Iterates over `field` of family `afi`/`safi`, with path identifiers if `add_path`, and at
-    /// most `max_labels` labels per route when the family carries labels (RFC 8277).
-    pub fn new(field: &'a [u8], afi: u16, safi: u8, add_path: bool, max_labels: u8) -> Self {
+    /// Iterates over `field` of `family`, with path identifiers if `add_path`, and at most
+    /// `max_labels` labels per route when the family carries labels (RFC 8277).
+    pub fn new(field: &'a [u8], family: Family, add_path: bool, max_labels: u8) -> Self {
         NlriIter {
             rest: field,
-            afi,
-            encoding: encoding(afi, safi),
+            afi: family.afi,
+            encoding: encoding(family),
             add_path,
             max_labels: max_labels.max(1),
             done: false,
@@ -409,7 +378,7 @@ impl<'a> NlriIter<'a> {
         Some(Ok(Nlri {
             path_id,
             kind: NlriKind::FlowSpec {
-                v6: self.afi == AFI_IPV6,
+                v6: self.afi == Afi::IPV6,
                 rd,
                 components,
                 wire,
@@ -493,22 +462,20 @@ pub fn suspicious(p: &Prefix) -> bool {
 /// and the suspicious ones (a default route among other prefixes counts as suspicious too).
 pub fn validate(
     field: &[u8],
-    afi: u16,
-    safi: u8,
+    family: Family,
     add_path: bool,
     max_labels: u8,
 ) -> Option<Validation> {
-    if encoding(afi, safi) == Encoding::Prefix {
-        return validate_prefixes(field, afi == AFI_IPV6, add_path);
+    if encoding(family) == Encoding::Prefix {
+        return validate_prefixes(field, family.afi == Afi::IPV6, add_path);
     }
-    validate_elements(field, afi, safi, add_path, max_labels)
+    validate_elements(field, family, add_path, max_labels)
 }
 
 /// [`validate`] element by element, for every encoding.
 fn validate_elements(
     field: &[u8],
-    afi: u16,
-    safi: u8,
+    family: Family,
     add_path: bool,
     max_labels: u8,
 ) -> Option<Validation> {
@@ -517,7 +484,7 @@ fn validate_elements(
         suspicious: 0,
     };
     let mut defaults = 0;
-    for item in NlriIter::new(field, afi, safi, add_path, max_labels) {
+    for item in NlriIter::new(field, family, add_path, max_labels) {
         let n = item.ok()?;
         v.elements += 1;
         match n.kind {
@@ -750,7 +717,7 @@ impl<'a> Iterator for NlriIter<'a> {
             body = &body[8..];
             bits -= 64;
         }
-        let v6 = self.afi == AFI_IPV6;
+        let v6 = self.afi == Afi::IPV6;
         let max = if v6 { 128 } else { 32 };
         if bits > max {
             return self.fail(
@@ -780,6 +747,30 @@ impl<'a> Iterator for NlriIter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The checks with the family as numbers, as the cases below are written.
+    fn validate(
+        field: &[u8],
+        afi: u16,
+        safi: u8,
+        add_path: bool,
+        labels: u8,
+    ) -> Option<Validation> {
+        super::validate(field, Family::new(afi, safi), add_path, labels)
+    }
+
+    fn validate_elements(
+        field: &[u8],
+        afi: u16,
+        safi: u8,
+        add_path: bool,
+        labels: u8,
+    ) -> Option<Validation> {
+        super::validate_elements(field, Family::new(afi, safi), add_path, labels)
+    }
+
+    const AFI_L2VPN: u16 = 25;
+    const AFI_BGP_LS: u16 = 16388;
 
     /// The plain-prefix fast path gives what the element-by-element check gives, on random
     /// fields (mostly well-framed, with random lengths, host bits and truncations).
@@ -817,24 +808,20 @@ mod tests {
     /// the family's own problem; one with it yields the RD.
     #[test]
     fn vpn_elements_need_their_route_distinguisher() {
-        let problem =
-            |field: &[u8], afi, safi| match NlriIter::new(field, afi, safi, false, 1).next() {
-                Some(Err(e)) => e.problem.to_string(),
-                other => panic!("{other:?}"),
-            };
+        let problem = |field: &[u8], family| match NlriIter::new(field, family, false, 1).next() {
+            Some(Err(e)) => e.problem.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert!(problem(&[3, 0, 1, 2], Family::new(1, 134)).contains("FlowSpec VPN NLRI length"));
         assert!(
-            problem(&[3, 0, 1, 2], AFI_IPV4, SAFI_FLOWSPEC_VPN)
-                .contains("FlowSpec VPN NLRI length")
-        );
-        assert!(
-            problem(&[0, 1, 0, 3, 0, 1, 2], AFI_BGP_LS, SAFI_BGP_LS_VPN)
+            problem(&[0, 1, 0, 3, 0, 1, 2], Family::new(16388, 72))
                 .contains("BGP-LS VPN NLRI length")
         );
         let rd = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
         let mut fs = vec![10];
         fs.extend_from_slice(&rd);
         fs.extend_from_slice(&[1, 24]);
-        let n = NlriIter::new(&fs, AFI_IPV4, SAFI_FLOWSPEC_VPN, false, 1).next();
+        let n = NlriIter::new(&fs, Family::new(1, 134), false, 1).next();
         assert!(
             matches!(n, Some(Ok(Nlri { kind: NlriKind::FlowSpec { rd: Some(r), .. }, .. })) if r == rd),
             "{n:?}"
@@ -842,7 +829,7 @@ mod tests {
     }
 
     fn texts(field: &[u8], afi: u16, safi: u8, ap: bool) -> Vec<String> {
-        NlriIter::new(field, afi, safi, ap, 1)
+        NlriIter::new(field, Family::new(afi, safi), ap, 1)
             .map(|r| {
                 let n = r.unwrap();
                 match n.path_id {
@@ -882,7 +869,7 @@ mod tests {
             ["2001:db8::/32"]
         );
         assert!(
-            NlriIter::new(&[33, 1, 2, 3, 4, 5], 1, 1, false, 1)
+            NlriIter::new(&[33, 1, 2, 3, 4, 5], Family::new(1, 1), false, 1)
                 .next()
                 .unwrap()
                 .is_err()
@@ -895,7 +882,7 @@ mod tests {
         let mut field = vec![
             112, 0x03, 0xe8, 0x01, 0, 0, 0xfd, 0xe8, 0, 0, 0, 1, 10, 0, 0,
         ];
-        let n = NlriIter::new(&field, 1, 128, false, 1)
+        let n = NlriIter::new(&field, Family::new(1, 128), false, 1)
             .next()
             .unwrap()
             .unwrap();
@@ -909,7 +896,7 @@ mod tests {
         }
         field[0] = 200;
         assert!(
-            NlriIter::new(&field, 1, 128, false, 1)
+            NlriIter::new(&field, Family::new(1, 128), false, 1)
                 .next()
                 .unwrap()
                 .is_err()
@@ -920,7 +907,7 @@ mod tests {
     fn new_family_framing() {
         // FlowSpec: 1-octet length, then a 2-octet 0xfnnn length.
         let mut field = vec![3, 3, 0x81, 6, 0xf0, 3, 3, 0x81, 17];
-        let kinds: Vec<_> = NlriIter::new(&field, 1, 133, false, 1)
+        let kinds: Vec<_> = NlriIter::new(&field, Family::new(1, 133), false, 1)
             .map(|r| r.unwrap().kind)
             .collect();
         assert_eq!(kinds.len(), 2);
@@ -933,7 +920,7 @@ mod tests {
         ));
         field.pop();
         assert!(
-            NlriIter::new(&field, 1, 133, false, 1)
+            NlriIter::new(&field, Family::new(1, 133), false, 1)
                 .nth(1)
                 .unwrap()
                 .is_err()
@@ -960,7 +947,7 @@ mod tests {
 
     #[test]
     fn iterator_fuses_after_error() {
-        let mut it = NlriIter::new(&[40, 1], 1, 1, false, 1);
+        let mut it = NlriIter::new(&[40, 1], Family::new(1, 1), false, 1);
         assert!(it.next().unwrap().is_err());
         assert!(it.next().is_none());
     }

@@ -1,6 +1,7 @@
 //! BGP OPEN (RFC 4271 §4.2, RFC 9072 extended optional parameters) and its capabilities
 //! (RFC 5492 and the capability RFCs named on each variant).
 
+use crate::decode::family::Family;
 use std::net::Ipv4Addr;
 
 use crate::decode::{DecodeError, Problem, ipv4, take_n, u8_, u16_, u32_, unwrap_err};
@@ -32,10 +33,8 @@ pub struct Open<'a> {
 pub enum Capability<'a> {
     /// 1, RFC 4760.
     Multiprotocol {
-        /// AFI.
-        afi: u16,
-        /// SAFI.
-        safi: u8,
+        /// The family.
+        family: Family,
     },
     /// 2, RFC 2918 (and 128, the pre-standard code; 70, enhanced route refresh).
     RouteRefresh {
@@ -46,21 +45,21 @@ pub enum Capability<'a> {
     ExtendedNextHop(Vec<(u16, u16, u16)>),
     /// 6, RFC 8654.
     ExtendedMessage,
-    /// 8, RFC 8277: (AFI, SAFI, label count).
-    MultipleLabels(Vec<(u16, u8, u8)>),
+    /// 8, RFC 8277: (family, label count).
+    MultipleLabels(Vec<(Family, u8)>),
     /// 9, RFC 9234.
     Role(u8),
     /// 64, RFC 4724.
     GracefulRestart {
         /// Restart flags (4 bits) and restart time (12 bits).
         flags_and_time: u16,
-        /// (AFI, SAFI, flags).
-        families: Vec<(u16, u8, u8)>,
+        /// (family, flags).
+        families: Vec<(Family, u8)>,
     },
     /// 65, RFC 6793.
     FourOctetAs(u32),
-    /// 69, RFC 7911: (AFI, SAFI, send/receive).
-    AddPath(Vec<(u16, u8, u8)>),
+    /// 69, RFC 7911: (family, send/receive).
+    AddPath(Vec<(Family, u8)>),
     /// 73, draft-walton-bgp-hostname-capability.
     Fqdn {
         /// Host name.
@@ -111,7 +110,7 @@ impl Open<'_> {
     }
 
     /// The Add-Path send/receive value advertised for a family (0 if none).
-    pub fn add_path_mode(&self, afi: u16, safi: u8) -> u8 {
+    pub fn add_path_mode(&self, family: Family) -> u8 {
         self.capabilities
             .iter()
             .filter_map(|c| match c {
@@ -119,12 +118,12 @@ impl Open<'_> {
                 _ => None,
             })
             .flatten()
-            .find(|(a, s, _)| *a == afi && *s == safi)
-            .map_or(0, |(_, _, m)| *m)
+            .find(|(f, _)| *f == family)
+            .map_or(0, |(_, m)| *m)
     }
 
-    /// Every (AFI, SAFI) with an Add-Path entry.
-    pub fn add_path_families(&self) -> impl Iterator<Item = (u16, u8, u8)> + '_ {
+    /// Every family with an Add-Path entry, and its send/receive value.
+    pub fn add_path_families(&self) -> impl Iterator<Item = (Family, u8)> + '_ {
         self.capabilities
             .iter()
             .filter_map(|c| match c {
@@ -142,7 +141,7 @@ impl Open<'_> {
     }
 
     /// Label count from the multiple-labels capability for a family (1 when absent).
-    pub fn label_count(&self, afi: u16, safi: u8) -> u8 {
+    pub fn label_count(&self, family: Family) -> u8 {
         self.capabilities
             .iter()
             .filter_map(|c| match c {
@@ -150,8 +149,8 @@ impl Open<'_> {
                 _ => None,
             })
             .flatten()
-            .find(|(a, s, _)| *a == afi && *s == safi)
-            .map_or(1, |(_, _, n)| (*n).max(1))
+            .find(|(f, _)| *f == family)
+            .map_or(1, |(_, n)| (*n).max(1))
     }
 }
 
@@ -231,8 +230,7 @@ pub fn capability(code: u8, value: &[u8]) -> Capability<'_> {
     let be16 = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
     match code {
         1 if value.len() == 4 => Capability::Multiprotocol {
-            afi: be16(value),
-            safi: value[3],
+            family: Family::new(be16(value), value[3]),
         },
         2 | 70 | 128 if value.is_empty() => Capability::RouteRefresh { code },
         5 if value.len() % 6 == 0 => Capability::ExtendedNextHop(
@@ -245,7 +243,7 @@ pub fn capability(code: u8, value: &[u8]) -> Capability<'_> {
         8 if value.len() % 4 == 0 => Capability::MultipleLabels(
             value
                 .chunks_exact(4)
-                .map(|c| (be16(c), c[2], c[3]))
+                .map(|c| (Family::new(be16(c), c[2]), c[3]))
                 .collect(),
         ),
         9 if value.len() == 1 => Capability::Role(value[0]),
@@ -253,7 +251,7 @@ pub fn capability(code: u8, value: &[u8]) -> Capability<'_> {
             flags_and_time: be16(value),
             families: value[2..]
                 .chunks_exact(4)
-                .map(|c| (be16(c), c[2], c[3]))
+                .map(|c| (Family::new(be16(c), c[2]), c[3]))
                 .collect(),
         },
         65 if value.len() == 4 => match u32_(value, "4-octet AS") {
@@ -263,7 +261,7 @@ pub fn capability(code: u8, value: &[u8]) -> Capability<'_> {
         69 if value.len() % 4 == 0 => Capability::AddPath(
             value
                 .chunks_exact(4)
-                .map(|c| (be16(c), c[2], c[3]))
+                .map(|c| (Family::new(be16(c), c[2]), c[3]))
                 .collect(),
         ),
         73 => fqdn(value).unwrap_or(raw),

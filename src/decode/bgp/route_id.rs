@@ -7,6 +7,7 @@ use std::hash::Hasher;
 
 use super::nlri::{self, Encoding, Nlri, NlriIter, NlriKind, PlainPrefixes};
 use super::update::{FieldPlan, How, Plan, Update};
+use crate::decode::family::{Afi, Family};
 use crate::hash::{KeyHasher, avalanche};
 
 /// A route as the counting views need it: its identity, not the element.
@@ -14,10 +15,8 @@ use crate::hash::{KeyHasher, avalanche};
 pub struct RouteId {
     /// Withdrawn (true) or announced.
     pub withdrawn: bool,
-    /// AFI.
-    pub afi: u16,
-    /// SAFI.
-    pub safi: u8,
+    /// Its family.
+    pub family: Family,
     /// How its field was decoded.
     pub how: How,
     /// The route's key ([`route_key`]).
@@ -35,7 +34,8 @@ fn significant(p: &super::prefix::Prefix) -> &[u8] {
 /// multiplications instead of hashing octet strings.
 /// `hi` and `lo` are the address's top and bottom 8 octets, big-endian.
 #[inline]
-fn prefix_key(afi: u16, safi: u8, len: u8, (hi, lo): (u64, u64), path_id: Option<u32>) -> u64 {
+fn prefix_key(family: Family, len: u8, (hi, lo): (u64, u64), path_id: Option<u32>) -> u64 {
+    let (afi, safi) = (family.afi.0, family.safi.0);
     // Every field in its own bits: the path-ID flag in bit 63 (prefix AFIs are 1 and 2), the
     // length (up to 128) in bits 32-39.
     let meta = (u64::from(path_id.is_some()) << 63)
@@ -56,27 +56,26 @@ fn prefix_key(afi: u16, safi: u8, len: u8, (hi, lo): (u64, u64), path_id: Option
 /// [`route_key`].
 pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut(RouteId)) {
     let labels = plan.max_labels;
-    let mut field = |data: &[u8], afi: u16, safi: u8, fp: FieldPlan, withdrawn: bool| {
+    let mut field = |data: &[u8], family: Family, fp: FieldPlan, withdrawn: bool| {
         if !fp.ok || data.is_empty() {
             return;
         }
         let mut emit = |key: u64, path_id: bool| {
             f(RouteId {
                 withdrawn,
-                afi,
-                safi,
+                family,
                 how: fp.how,
                 key,
                 path_id,
             })
         };
-        if nlri::encoding(afi, safi) != Encoding::Prefix {
-            for n in NlriIter::new(data, afi, safi, fp.add_path, labels).map_while(Result::ok) {
-                emit(route_key(afi, safi, &n), n.path_id.is_some());
+        if nlri::encoding(family) != Encoding::Prefix {
+            for n in NlriIter::new(data, family, fp.add_path, labels).map_while(Result::ok) {
+                emit(route_key(family, &n), n.path_id.is_some());
             }
             return;
         }
-        let v6 = afi == nlri::AFI_IPV6;
+        let v6 = family.afi == Afi::IPV6;
         for (path_id, bits, body) in PlainPrefixes::new(data, v6, fp.add_path).map_while(Result::ok)
         {
             // The address as `route_key` reads it (octets from the top, zeros after), folded
@@ -90,45 +89,34 @@ pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut
                 }
             }
             emit(
-                prefix_key(afi, safi, bits, (hi, lo), path_id),
+                prefix_key(family, bits, (hi, lo), path_id),
                 path_id.is_some(),
             );
         }
     };
-    field(
-        update.withdrawn,
-        nlri::AFI_IPV4,
-        nlri::SAFI_UNICAST,
-        plan.withdrawn,
-        true,
-    );
+    let ipv4_unicast = Family::new(1, 1);
+    field(update.withdrawn, ipv4_unicast, plan.withdrawn, true);
     if let Some((mp, fp)) = plan.mp_unreach {
-        field(mp.nlri, mp.afi, mp.safi, fp, true);
+        field(mp.nlri, mp.family, fp, true);
     }
-    field(
-        update.nlri,
-        nlri::AFI_IPV4,
-        nlri::SAFI_UNICAST,
-        plan.nlri,
-        false,
-    );
+    field(update.nlri, ipv4_unicast, plan.nlri, false);
     if let Some((mp, fp)) = plan.mp_reach {
-        field(mp.nlri, mp.afi, mp.safi, fp, false);
+        field(mp.nlri, mp.family, fp, false);
     }
 }
 
 /// The identity of a route (not its attributes).
-pub fn route_key(afi: u16, safi: u8, nlri: &Nlri<'_>) -> u64 {
+pub fn route_key(family: Family, nlri: &Nlri<'_>) -> u64 {
     // Fast path for plain and labeled prefixes, by far the most routes: fold the address and
     // the metadata in a few multiplications instead of hashing octet strings.
     if let NlriKind::Prefix(p) | NlriKind::Labeled { prefix: p, .. } = nlri.kind {
         let addr = u128::from_be_bytes(p.addr);
         let words = ((addr >> 64) as u64, addr as u64);
-        return prefix_key(afi, safi, p.len, words, nlri.path_id);
+        return prefix_key(family, p.len, words, nlri.path_id);
     }
     let mut h = KeyHasher::default();
-    h.write_u16(afi);
-    h.write_u8(safi);
+    h.write_u16(family.afi.0);
+    h.write_u8(family.safi.0);
     match nlri.path_id {
         Some(id) => {
             h.write_u8(1);
@@ -219,8 +207,8 @@ mod tests {
             (
                 bgp::update(&v4_ids, &attrs(bgp::mp_unreach(2, 1, &v6_ids)), &v4_ids),
                 DecodeParams::new(true)
-                    .with_add_path(1, 1)
-                    .with_add_path(2, 1),
+                    .with_add_path(crate::decode::family::Family::new(1, 1))
+                    .with_add_path(crate::decode::family::Family::new(2, 1)),
             ),
             (
                 bgp::update(
@@ -238,10 +226,9 @@ mod tests {
                 .routes(&u)
                 .map(|r| RouteId {
                     withdrawn: r.withdrawn,
-                    afi: r.afi,
-                    safi: r.safi,
+                    family: r.family,
                     how: r.how,
-                    key: route_key(r.afi, r.safi, &r.nlri),
+                    key: route_key(r.family, &r.nlri),
                     path_id: r.nlri.path_id.is_some(),
                 })
                 .collect();
@@ -253,11 +240,11 @@ mod tests {
     }
 
     fn key(field: &[u8], add_path: bool) -> u64 {
-        let n: Nlri<'_> = NlriIter::new(field, 1, 1, add_path, 1)
+        let n: Nlri<'_> = NlriIter::new(field, Family::new(1, 1), add_path, 1)
             .next()
             .unwrap()
             .unwrap();
-        route_key(1, 1, &n)
+        route_key(Family::new(1, 1), &n)
     }
 
     #[test]
@@ -285,7 +272,8 @@ mod tests {
                 v6: true,
             }),
         };
-        assert_ne!(route_key(2, 1, &full), route_key(2, 1, &default_with_id));
+        let v6 = Family::new(2, 1);
+        assert_ne!(route_key(v6, &full), route_key(v6, &default_with_id));
         assert_ne!(
             key(&[0, 0, 0, 1, 24, 10, 0, 0], true),
             key(&[0, 0, 0, 2, 24, 10, 0, 0], true)

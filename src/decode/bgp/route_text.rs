@@ -7,7 +7,7 @@ use crate::decode::bgp::flowspec;
 use crate::decode::bgp::nlri::{NlriKind, rd_text};
 use crate::decode::bgp::rtc;
 use crate::decode::bgp::update::Route;
-use crate::decode::codes;
+
 use crate::decode::hex;
 
 /// The route in a few words, without the path id: `10.0.0.0/24`,
@@ -15,7 +15,7 @@ use crate::decode::hex;
 /// `rtc 65000 rt 65000:100`, `flowspec dst 192.0.2.0/24 && proto =6`,
 /// `bgp-ls node isis_l2 id 0`, `[ipv4_mcast_vpn 0107…]`.
 pub fn short_text(r: &Route<'_>) -> String {
-    let raw = |b: &[u8]| format!("[{} {}]", codes::family_name(r.afi, r.safi), hex(b));
+    let raw = |b: &[u8]| format!("[{} {}]", r.family, hex(b));
     match r.nlri.kind {
         NlriKind::Prefix(p) | NlriKind::Labeled { prefix: p, .. } => p.to_string(),
         NlriKind::Vpn { rd, prefix, .. } => format!("[{}]{prefix}", rd_text(&rd)),

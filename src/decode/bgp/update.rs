@@ -3,7 +3,11 @@
 //! Add-Path and AS-width interpretation that consumes every octet.
 
 use super::attr::{self, AttrIter, MpReach, MpUnreach, RawAttr};
-use super::nlri::{self, AFI_IPV4, Nlri, NlriIter, SAFI_UNICAST};
+use super::nlri::{self, Nlri, NlriIter};
+use crate::decode::family::Family;
+
+/// The family of the UPDATE's own withdrawn routes and NLRI fields (RFC 4271).
+const IPV4_UNICAST: Family = Family::new(1, 1);
 use crate::decode::{DecodeError, Problem, take_n, u16_, unwrap_err};
 
 /// An UPDATE split into withdrawn routes, path attributes and NLRI.
@@ -45,12 +49,12 @@ impl<'a> Update<'a> {
 
     /// The End-of-RIB family (RFC 4724 §2): an empty UPDATE for IPv4 unicast, or an UPDATE whose
     /// only content is an MP_UNREACH_NLRI without NLRI.
-    pub fn end_of_rib(&self) -> Option<(u16, u8)> {
+    pub fn end_of_rib(&self) -> Option<Family> {
         if !self.withdrawn.is_empty() || !self.nlri.is_empty() {
             return None;
         }
         if self.attrs.is_empty() {
-            return Some((AFI_IPV4, SAFI_UNICAST));
+            return Some(IPV4_UNICAST);
         }
         let mut it = self.attributes();
         let only = it.next()?.ok()?;
@@ -58,7 +62,7 @@ impl<'a> Update<'a> {
             return None;
         }
         let mp = attr::parse_mp_unreach(only.value).ok()?;
-        mp.nlri.is_empty().then_some((mp.afi, mp.safi))
+        mp.nlri.is_empty().then_some(mp.family)
     }
 }
 
@@ -73,7 +77,7 @@ pub struct DecodeParams {
     pub four_octet_as: bool,
     /// Labels per labeled route (RFC 8277 multiple labels; 1 without it).
     pub max_labels: u8,
-    add_path: [(u16, u8); MAX_ADD_PATH_FAMILIES],
+    add_path: [Family; MAX_ADD_PATH_FAMILIES],
     add_path_len: u8,
 }
 
@@ -82,7 +86,7 @@ impl Default for DecodeParams {
         DecodeParams {
             four_octet_as: true,
             max_labels: 1,
-            add_path: [(0, 0); MAX_ADD_PATH_FAMILIES],
+            add_path: [Family::new(0, 0); MAX_ADD_PATH_FAMILIES],
             add_path_len: 0,
         }
     }
@@ -98,18 +102,18 @@ impl DecodeParams {
     }
 
     /// Adds a family whose NLRI carry path identifiers.
-    pub fn with_add_path(mut self, afi: u16, safi: u8) -> Self {
-        if !self.add_path(afi, safi) && (self.add_path_len as usize) < MAX_ADD_PATH_FAMILIES {
-            self.add_path[self.add_path_len as usize] = (afi, safi);
+    pub fn with_add_path(mut self, family: Family) -> Self {
+        if !self.add_path(family) && (self.add_path_len as usize) < MAX_ADD_PATH_FAMILIES {
+            self.add_path[self.add_path_len as usize] = family;
             self.add_path_len += 1;
         }
         self
     }
 
     /// Removes a family from those with path identifiers.
-    pub fn without_add_path(mut self, afi: u16, safi: u8) -> Self {
+    pub fn without_add_path(mut self, family: Family) -> Self {
         let n = self.add_path_len as usize;
-        if let Some(i) = self.add_path[..n].iter().position(|&f| f == (afi, safi)) {
+        if let Some(i) = self.add_path[..n].iter().position(|&f| f == family) {
             self.add_path.copy_within(i + 1..n, i);
             self.add_path_len -= 1;
         }
@@ -117,12 +121,12 @@ impl DecodeParams {
     }
 
     /// Whether NLRI of this family carry path identifiers.
-    pub fn add_path(&self, afi: u16, safi: u8) -> bool {
-        self.add_path[..self.add_path_len as usize].contains(&(afi, safi))
+    pub fn add_path(&self, family: Family) -> bool {
+        self.add_path[..self.add_path_len as usize].contains(&family)
     }
 
     /// The families with path identifiers.
-    pub fn add_path_families(&self) -> &[(u16, u8)] {
+    pub fn add_path_families(&self) -> &[Family] {
         &self.add_path[..self.add_path_len as usize]
     }
 }
@@ -241,8 +245,7 @@ pub struct Plan<'a> {
 
 fn plan_field(
     field: &[u8],
-    afi: u16,
-    safi: u8,
+    family: Family,
     negotiated: bool,
     base: How,
     max_labels: u8,
@@ -255,12 +258,12 @@ fn plan_field(
     if field.is_empty() {
         return as_negotiated;
     }
-    let first = nlri::validate(field, afi, safi, negotiated, max_labels);
+    let first = nlri::validate(field, family, negotiated, max_labels);
     if first.is_some_and(|v| v.suspicious == 0) {
         return as_negotiated;
     }
     let toggled = !negotiated;
-    let second = nlri::validate(field, afi, safi, toggled, max_labels);
+    let second = nlri::validate(field, family, toggled, max_labels);
     // The alternative must decode exactly; when the first reading also framed, it must
     // moreover be free of suspicious elements while the first was not.
     if second.is_some_and(|v| first.is_none() || v.suspicious == 0) {
@@ -285,11 +288,11 @@ fn plan_field(
 /// toggled, and AS_PATH with the other AS width. An alternative is accepted only when it consumes
 /// the field exactly and yields valid elements. Allocates nothing.
 pub fn plan<'a>(update: &Update<'a>, params: &DecodeParams, base: How) -> Plan<'a> {
-    let v4 = params.add_path(AFI_IPV4, SAFI_UNICAST);
+    let v4 = params.add_path(IPV4_UNICAST);
     let labels = params.max_labels;
     let mut p = Plan {
-        withdrawn: plan_field(update.withdrawn, AFI_IPV4, SAFI_UNICAST, v4, base, labels),
-        nlri: plan_field(update.nlri, AFI_IPV4, SAFI_UNICAST, v4, base, labels),
+        withdrawn: plan_field(update.withdrawn, IPV4_UNICAST, v4, base, labels),
+        nlri: plan_field(update.nlri, IPV4_UNICAST, v4, base, labels),
         mp_reach: None,
         mp_unreach: None,
         four_octet_as: params.four_octet_as,
@@ -308,15 +311,14 @@ pub fn plan<'a>(update: &Update<'a>, params: &DecodeParams, base: How) -> Plan<'
         match a.code {
             attr::MP_REACH if p.mp_reach.is_none() => {
                 if let Ok(mp) = attr::parse_mp_reach(a.value) {
-                    let ap = params.add_path(mp.afi, mp.safi);
-                    p.mp_reach = Some((mp, plan_field(mp.nlri, mp.afi, mp.safi, ap, base, labels)));
+                    let ap = params.add_path(mp.family);
+                    p.mp_reach = Some((mp, plan_field(mp.nlri, mp.family, ap, base, labels)));
                 }
             }
             attr::MP_UNREACH if p.mp_unreach.is_none() => {
                 if let Ok(mp) = attr::parse_mp_unreach(a.value) {
-                    let ap = params.add_path(mp.afi, mp.safi);
-                    p.mp_unreach =
-                        Some((mp, plan_field(mp.nlri, mp.afi, mp.safi, ap, base, labels)));
+                    let ap = params.add_path(mp.family);
+                    p.mp_unreach = Some((mp, plan_field(mp.nlri, mp.family, ap, base, labels)));
                 }
             }
             attr::AS_PATH
@@ -405,10 +407,8 @@ impl PlanChoice {
 pub struct Route<'a> {
     /// Withdrawn (true) or announced.
     pub withdrawn: bool,
-    /// AFI.
-    pub afi: u16,
-    /// SAFI.
-    pub safi: u8,
+    /// Its family.
+    pub family: Family,
     /// The element.
     pub nlri: Nlri<'a>,
     /// How its field was decoded.
@@ -432,16 +432,13 @@ impl<'a> Plan<'a> {
     }
 
     /// Fields decoded by a fallback, with their family.
-    pub fn fallbacks(&self) -> impl Iterator<Item = (Field, (u16, u8), How)> {
-        let v4 = (AFI_IPV4, SAFI_UNICAST);
-        let w = Some((Field::Withdrawn, v4, self.withdrawn));
-        let n = Some((Field::Nlri, v4, self.nlri));
-        let r = self
-            .mp_reach
-            .map(|(mp, f)| (Field::MpReach, (mp.afi, mp.safi), f));
+    pub fn fallbacks(&self) -> impl Iterator<Item = (Field, Family, How)> {
+        let w = Some((Field::Withdrawn, IPV4_UNICAST, self.withdrawn));
+        let n = Some((Field::Nlri, IPV4_UNICAST, self.nlri));
+        let r = self.mp_reach.map(|(mp, f)| (Field::MpReach, mp.family, f));
         let u = self
             .mp_unreach
-            .map(|(mp, f)| (Field::MpUnreach, (mp.afi, mp.safi), f));
+            .map(|(mp, f)| (Field::MpUnreach, mp.family, f));
         [w, u, n, r]
             .into_iter()
             .flatten()
@@ -453,34 +450,27 @@ impl<'a> Plan<'a> {
     /// (see [`Plan::undecodable`]) yield nothing.
     pub fn routes(&self, update: &Update<'a>) -> impl Iterator<Item = Route<'a>> + use<'a> {
         let labels = self.max_labels;
-        let field = move |data: &'a [u8], afi: u16, safi: u8, fp: FieldPlan, withdrawn: bool| {
+        let field = move |data: &'a [u8], family: Family, fp: FieldPlan, withdrawn: bool| {
             let data = if fp.ok { data } else { &[] };
-            NlriIter::new(data, afi, safi, fp.add_path, labels)
+            NlriIter::new(data, family, fp.add_path, labels)
                 .map_while(Result::ok)
                 .map(move |nlri| Route {
                     withdrawn,
-                    afi,
-                    safi,
+                    family,
                     nlri,
                     how: fp.how,
                 })
         };
-        let w = field(
-            update.withdrawn,
-            AFI_IPV4,
-            SAFI_UNICAST,
-            self.withdrawn,
-            true,
-        );
+        let w = field(update.withdrawn, IPV4_UNICAST, self.withdrawn, true);
         let u = self
             .mp_unreach
             .into_iter()
-            .flat_map(move |(mp, fp)| field(mp.nlri, mp.afi, mp.safi, fp, true));
-        let n = field(update.nlri, AFI_IPV4, SAFI_UNICAST, self.nlri, false);
+            .flat_map(move |(mp, fp)| field(mp.nlri, mp.family, fp, true));
+        let n = field(update.nlri, IPV4_UNICAST, self.nlri, false);
         let r = self
             .mp_reach
             .into_iter()
-            .flat_map(move |(mp, fp)| field(mp.nlri, mp.afi, mp.safi, fp, false));
+            .flat_map(move |(mp, fp)| field(mp.nlri, mp.family, fp, false));
         w.chain(u).chain(n).chain(r)
     }
 }

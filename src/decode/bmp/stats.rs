@@ -3,6 +3,7 @@
 //! never fails the message.
 
 use super::header::RibView;
+use crate::decode::family::Family;
 use crate::decode::{DecodeError, Tlv, u32_, unwrap_err};
 
 /// The RIB a route gauge counts.
@@ -38,10 +39,8 @@ pub enum StatValue<'a> {
     Gauge(u64),
     /// Per-AFI/SAFI 64-bit gauge.
     AfiSafiGauge {
-        /// AFI.
-        afi: u16,
-        /// SAFI.
-        safi: u8,
+        /// The family it counts.
+        family: Family,
         /// Value.
         value: u64,
     },
@@ -97,8 +96,7 @@ fn stat(t: Tlv<'_>) -> Stat<'_> {
         4 => StatValue::Counter(u32::from_be_bytes([v[0], v[1], v[2], v[3]])),
         8 => StatValue::Gauge(u64::from_be_bytes(v.try_into().unwrap_or([0; 8]))),
         11 => StatValue::AfiSafiGauge {
-            afi: u16::from_be_bytes([v[0], v[1]]),
-            safi: v[2],
+            family: Family::new(u16::from_be_bytes([v[0], v[1]]), v[2]),
             value: u64::from_be_bytes(v[3..].try_into().unwrap_or([0; 8])),
         },
         _ => StatValue::Raw(v),

@@ -60,7 +60,8 @@ use crate::decode::bgp::ext_community::{self, Described};
 use crate::decode::bgp::pmsi::{self, PmsiTunnel};
 use crate::decode::bgp::prefix_sid::{self, ServiceDataSubSubTlv, ServiceSubTlv, Tlv};
 use crate::decode::bgp::update::{Plan, Update};
-use crate::decode::codes::{self, Family};
+use crate::decode::codes;
+use crate::decode::family::Family;
 
 /// The attributes of an UPDATE, decoded when the record is written.
 pub(crate) struct AttributesOf<'a> {
@@ -303,10 +304,10 @@ pub(crate) struct MpReachJson {
 impl MpReachJson {
     fn new(mp: &MpReach<'_>) -> Self {
         MpReachJson {
-            afi: mp.afi,
-            family: family(mp.afi, mp.safi),
+            afi: mp.family.afi.0,
+            family: family(mp.family),
             next_hop: attr::next_hop_texts(mp.next_hop),
-            safi: mp.safi,
+            safi: mp.family.safi.0,
         }
     }
 }
@@ -322,9 +323,9 @@ pub(crate) struct MpUnreachJson {
 impl MpUnreachJson {
     fn new(mp: &MpUnreach<'_>) -> Self {
         MpUnreachJson {
-            afi: mp.afi,
-            family: family(mp.afi, mp.safi),
-            safi: mp.safi,
+            afi: mp.family.afi.0,
+            family: family(mp.family),
+            safi: mp.family.safi.0,
         }
     }
 }
@@ -664,14 +665,12 @@ mod tests {
             originator_id: Some(Ipv4Addr::new(192, 0, 2, 3)),
             cluster_list: Some(vec![Ipv4Addr::new(192, 0, 2, 4)]),
             mp_reach: Some(MpReach {
-                afi: 2,
-                safi: 1,
+                family: Family::new(2, 1),
                 next_hop: V6,
                 nlri: &[],
             }),
             mp_unreach: Some(MpUnreach {
-                afi: 2,
-                safi: 1,
+                family: Family::new(2, 1),
                 nlri: &[],
             }),
             large_communities: Some(vec![(65000, 1, 2)]),

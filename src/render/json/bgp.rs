@@ -9,7 +9,8 @@ use super::{Each, HexText, Shown, family, hex};
 use crate::decode::bgp::notification::Notification;
 use crate::decode::bgp::open::{Capability, Open};
 use crate::decode::bgp::{self, BgpMessage, BgpPdu};
-use crate::decode::codes::{self, Family};
+use crate::decode::codes;
+use crate::decode::family::Family;
 
 /// An OPEN of a Peer Up, or its octets when it did not decode.
 #[derive(Serialize)]
@@ -83,7 +84,7 @@ enum CapabilityValue<'a> {
         families: Each<'a, (u16, u16, u16), NextHopFamily>,
     },
     MultipleLabels {
-        families: Each<'a, (u16, u8, u8), LabelsFamily>,
+        families: Each<'a, (Family, u8), LabelsFamily>,
     },
     Role {
         role: u8,
@@ -92,13 +93,13 @@ enum CapabilityValue<'a> {
     GracefulRestart {
         restart_flags: u16,
         restart_time: u16,
-        families: Each<'a, (u16, u8, u8), RestartFamily>,
+        families: Each<'a, (Family, u8), RestartFamily>,
     },
     FourOctetAs {
         asn: u32,
     },
     AddPath {
-        families: Each<'a, (u16, u8, u8), AddPathFamily>,
+        families: Each<'a, (Family, u8), AddPathFamily>,
     },
     Fqdn {
         host: &'a str,
@@ -113,10 +114,10 @@ enum CapabilityValue<'a> {
 impl<'a> CapabilityJson<'a> {
     pub(crate) fn new(c: &'a Capability<'a>) -> Self {
         let value = match c {
-            Capability::Multiprotocol { afi, safi } => CapabilityValue::Family {
-                afi: *afi,
-                safi: *safi,
-                family: family(*afi, *safi),
+            Capability::Multiprotocol { family: f } => CapabilityValue::Family {
+                afi: f.afi.0,
+                safi: f.safi.0,
+                family: family(*f),
             },
             Capability::ExtendedNextHop(e) => CapabilityValue::ExtendedNextHop {
                 families: Each(e, |&(afi, safi, next_hop_afi)| NextHopFamily {
@@ -126,10 +127,10 @@ impl<'a> CapabilityJson<'a> {
                 }),
             },
             Capability::MultipleLabels(e) => CapabilityValue::MultipleLabels {
-                families: Each(e, |&(afi, safi, count)| LabelsFamily {
-                    afi,
-                    safi,
-                    family: family(afi, safi),
+                families: Each(e, |&(f, count)| LabelsFamily {
+                    afi: f.afi.0,
+                    safi: f.safi.0,
+                    family: family(f),
                     count,
                 }),
             },
@@ -143,19 +144,19 @@ impl<'a> CapabilityJson<'a> {
             } => CapabilityValue::GracefulRestart {
                 restart_flags: flags_and_time >> 12,
                 restart_time: flags_and_time & 0x0fff,
-                families: Each(families, |&(afi, safi, flags)| RestartFamily {
-                    afi,
-                    safi,
-                    family: family(afi, safi),
+                families: Each(families, |&(f, flags)| RestartFamily {
+                    afi: f.afi.0,
+                    safi: f.safi.0,
+                    family: family(f),
                     flags,
                 }),
             },
             Capability::FourOctetAs(asn) => CapabilityValue::FourOctetAs { asn: *asn },
             Capability::AddPath(e) => CapabilityValue::AddPath {
-                families: Each(e, |&(afi, safi, send_receive)| AddPathFamily {
-                    afi,
-                    safi,
-                    family: family(afi, safi),
+                families: Each(e, |&(f, send_receive)| AddPathFamily {
+                    afi: f.afi.0,
+                    safi: f.safi.0,
+                    family: family(f),
                     send_receive,
                     mode: codes::add_path_mode_name(send_receive),
                 }),

@@ -16,7 +16,8 @@ use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::route_monitoring::IndexedTlv;
 use crate::decode::bmp::stats::{Stat, StatValue};
 use crate::decode::bmp::v4::{self, GroupIndexes, PathStatus, StatelessCapabilities, TlvValue};
-use crate::decode::codes::{self, Family};
+use crate::decode::codes;
+use crate::decode::family::Family;
 
 /// A list of information TLVs (Initiation, Termination, Peer Up, Peer Down reason 6), each
 /// `{"type", "name", "value"}`, optionally without some.
@@ -198,10 +199,10 @@ impl<'a> StatJson<'a> {
         match st.value {
             StatValue::Counter(n) => j.value = Some(n.into()),
             StatValue::Gauge(n) => j.value = Some(n),
-            StatValue::AfiSafiGauge { afi, safi, value } => {
-                j.afi = Some(afi);
-                j.safi = Some(safi);
-                j.family = Some(family(afi, safi));
+            StatValue::AfiSafiGauge { family: f, value } => {
+                j.afi = Some(f.afi.0);
+                j.safi = Some(f.safi.0);
+                j.family = Some(family(f));
                 j.value = Some(value);
             }
             StatValue::Raw(b) => j.raw = Some(hex(b)),

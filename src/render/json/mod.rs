@@ -30,7 +30,7 @@ use serde::{Serialize, Serializer};
 pub use record::{FindingRecord, MessageRecord};
 
 use crate::decode::Hex;
-use crate::decode::codes::Family;
+use crate::decode::family::Family;
 use crate::event::{Decoded, StreamCtx};
 use crate::finding::Finding;
 
@@ -78,8 +78,8 @@ pub(crate) fn hex(bytes: &[u8]) -> HexText<'_> {
 }
 
 /// The family name of an AFI/SAFI pair (`ipv4_unicast`, ...) as a string.
-pub(crate) fn family(afi: u16, safi: u8) -> Shown<Family> {
-    Shown(Family { afi, safi })
+pub(crate) fn family(family: Family) -> Shown<Family> {
+    Shown(family)
 }
 
 /// Octets as a string, invalid UTF-8 replaced (router-supplied text: never sanitised in JSON).

@@ -13,7 +13,8 @@ use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{Distinguisher, MessageType, PeerHeader};
 use crate::decode::bmp::info::{self, InfoTlv};
-use crate::decode::codes::{self, Family};
+use crate::decode::codes;
+use crate::decode::family::Family;
 use crate::event::{Decoded, RouterName, StreamCtx};
 use crate::finding::Finding;
 use crate::time::Timestamp;
@@ -276,7 +277,7 @@ impl<'a> UpdateBody<'a> {
             announced: Routes::announced(u, plan),
             withdrawn: Routes::withdrawn(u, plan),
             end_of_rib: end_of_rib.map(|_| true),
-            end_of_rib_family: end_of_rib.map(|(afi, safi)| family(afi, safi)),
+            end_of_rib_family: end_of_rib.map(family),
             attributes: AttributesOf { update: u, plan },
             as_width: AsWidth {
                 octets: if plan.four_octet_as { 4 } else { 2 },

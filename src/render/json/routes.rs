@@ -41,7 +41,7 @@ use crate::decode::bgp::nlri::{NlriKind, Rd, label_values};
 use crate::decode::bgp::prefix::Prefix;
 use crate::decode::bgp::rtc;
 use crate::decode::bgp::update::{Plan, Route, Update};
-use crate::decode::codes::Family;
+use crate::decode::family::Family;
 
 /// The announced or the withdrawn routes of an UPDATE, decoded as they are written.
 pub(crate) struct Routes<'a> {
@@ -93,7 +93,7 @@ struct RouteJson<'a> {
 impl<'a> RouteJson<'a> {
     fn new(r: Route<'a>) -> Self {
         RouteJson {
-            family: family(r.afi, r.safi),
+            family: family(r.family),
             path_id: r.nlri.path_id,
             nlri: NlriJson::new(r.nlri.kind),
             decoded: r.how.label(),
