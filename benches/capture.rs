@@ -1,10 +1,10 @@
 //! Capture path against raw path: the same BMP stream decoded as a raw dump and as a pcap.
 //!
-//! The stream (~50 MB of BMP) is one router's session built by the generator of
-//! tests/capture_cli (`bmpctl::builder`, fixed seed): an Initiation, 24 Peer Ups (IPv4 and
-//! IPv6, some with Add-Path), Route Monitoring with realistic UPDATEs of 1-20 prefixes, a
-//! Termination. The pcap carries it over one TCP connection in 1400-byte segments (Ethernet,
-//! IPv4), 54 bytes of headers and a 16-byte record header per segment.
+//! The stream (~50 MB of BMP) is one router's session built by `bmpctl::testkit::session`
+//! (fixed seed): an Initiation, 24 Peer Ups (IPv4 and IPv6, some with Add-Path), Route
+//! Monitoring with realistic UPDATEs of 1-20 prefixes, a Termination. The pcap carries it over
+//! one TCP connection in 1400-byte segments (Ethernet, IPv4), 54 bytes of headers and a
+//! 16-byte record header per segment.
 //!
 //! Both are timed through the path the CLI uses, minus rendering: `bmpctl::source::run` over
 //! the in-memory input, one `StreamDecoder` per stream, a sink that counts messages and routes
@@ -13,9 +13,6 @@
 //!
 //! Run: `cargo bench --bench capture -- --warm-up-time 1 --measurement-time 5`
 
-#[path = "../tests/capture_cli/synth.rs"]
-mod synth;
-
 use std::collections::HashMap;
 use std::hint::black_box;
 
@@ -23,9 +20,8 @@ use bmpctl::event::{Event, RouterInfo};
 use bmpctl::frame::DEFAULT_MAX_MESSAGE;
 use bmpctl::source::{self, InputFormat, SourceEvent, SourceOptions};
 use bmpctl::stream::StreamDecoder;
+use bmpctl::testkit::session::{self, SessionSpec};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-
-use synth::SessionSpec;
 
 /// BMP bytes of the generated stream.
 const BMP_BYTES: u64 = 50_000_000;
@@ -105,9 +101,9 @@ fn decode(input: &[u8], format: Option<InputFormat>) -> Counts {
 fn bench(c: &mut Criterion) {
     let specs = [spec()];
     let mut raw = Vec::new();
-    let raw_totals = synth::write_raw(&mut raw, &specs).expect("in memory");
+    let raw_totals = session::write_raw(&mut raw, &specs).expect("in memory");
     let mut pcap = Vec::new();
-    let pcap_totals = synth::write_capture(&mut pcap, &specs, MSS).expect("in memory");
+    let pcap_totals = session::write_capture(&mut pcap, &specs, MSS).expect("in memory");
     assert_eq!(raw_totals.bmp_bytes, pcap_totals.bmp_bytes);
 
     // Both paths decode the same thing, correctly, before anything is timed.

@@ -1,6 +1,6 @@
 //! Decoding throughput of a large synthetic BMP dump.
 //!
-//! The dump is built in memory with `bmpctl::builder` and a fixed-seed xorshift PRNG, so every
+//! The dump is built in memory with `bmpctl::testkit` and a fixed-seed xorshift PRNG, so every
 //! run decodes the same octets: an Initiation, one Peer Up per peer (20 peers, IPv4 and IPv6,
 //! three with Add-Path for IPv4 unicast), then ~300,000 Route Monitoring messages carrying
 //! UPDATEs of 1-20 prefixes with realistic attributes, about 10% of them withdrawals.

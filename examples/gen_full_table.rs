@@ -7,7 +7,7 @@
 //! cargo run --release --example gen_full_table -- bgpkit-parse /tmp/bmpctl-full-table.bmp
 //! ```
 //!
-//! The dump, built with `bmpctl::builder` and a fixed-seed xorshift PRNG (the same octets on
+//! The dump, built with `bmpctl::testkit` and a fixed-seed xorshift PRNG (the same octets on
 //! every run): an Initiation; one Peer Up per peer (IPv4 sessions, IPv4 + IPv6 unicast,
 //! 4-octet AS); the initial dumps of all peers interleaved round-robin, each a full table in
 //! UPDATEs of 1-20 prefixes sharing one attribute set (ORIGIN, 4-octet AS_PATH, NEXT_HOP or

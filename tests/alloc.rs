@@ -7,7 +7,9 @@
 //! that counts routes per peer with `plan.routes(&update)`.
 //!
 //! The allocator counts every thread of the process, so everything runs in ONE test function:
-//! a second test running in parallel would pollute the counts.
+//! a second test running in parallel would pollute the counts. For the same reason this file
+//! is a test binary of its own rather than a module of the shared `tests/it` binary, whose
+//! other tests run in parallel with it (and the allocator would be installed for them too).
 //!
 //! Run with `--nocapture` to see the measured allocations per message and where they come from.
 

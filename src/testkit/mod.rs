@@ -1,14 +1,15 @@
 //! Test tooling, apart from the product: encoders for BMP and BGP messages built from the RFC
-//! layouts ([`bgp`], [`bmp`]), a generator of realistic BMP traffic ([`workload`]), and a
-//! writer of pcap captures ([`pcap`]). Compiled for the crate's own unit tests and with the
-//! `testkit` feature, which the integration tests, benchmarks and examples enable; the
-//! `bmpctl` binary never contains it.
+//! layouts ([`bgp`], [`bmp`]), a generator of realistic BMP traffic ([`workload`]) and of
+//! whole sessions ([`session`]), and a writer of pcap and pcapng captures ([`pcap`]).
+//! Compiled for the crate's own unit tests and with the `testkit` feature, which the
+//! integration tests, benchmarks and examples enable; the `bmpctl` binary never contains it.
 //!
 //! Encoder layouts follow RFC 7854 (BMP), RFC 4271 (BGP-4), RFC 4760 (MP-BGP),
 //! RFC 6793 (4-octet AS), RFC 7911 (Add-Path), RFC 8277 (labeled NLRI),
 //! RFC 8671 (Adj-RIB-Out), RFC 9069 (Loc-RIB) and draft-ietf-grow-bmp-tlv
 //! ("BMPv4"). Every function returns freshly encoded octets; all multi-octet
-//! fields are big-endian. Nothing here depends on the rest of the crate.
+//! protocol fields are big-endian (the capture files of [`pcap`] say their own byte
+//! order). Nothing here depends on the rest of the crate.
 //!
 //! The encoders are for tests, benchmarks and synthetic samples. They panic,
 //! with a clear message, only on programmer error: malformed prefix text, or a
@@ -16,6 +17,8 @@
 
 pub mod bgp;
 pub mod bmp;
+pub mod pcap;
+pub mod session;
 pub mod workload;
 
 pub use bmp::with_version;

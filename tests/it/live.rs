@@ -2,8 +2,7 @@
 //! clients, garbage, resets and half-sent messages, `--max-sessions` and `--allow`, `connect`
 //! with reconnects, Ctrl-C and SIGTERM, `--duration` and `--count`.
 
-#[path = "live/helpers.rs"]
-mod helpers;
+use crate::support::live as helpers;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -372,10 +371,7 @@ fn duration_and_count_end_the_run() {
 fn cannot_bind_is_an_io_failure() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = std::process::Command::new(bin())
-        .args(["listen", &addr])
-        .output()
-        .unwrap();
+    let out = bmpctl_command().args(["listen", &addr]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on"));
 }
@@ -410,7 +406,7 @@ fn live_churn_view_takes_interval_and_top() {
     let live: Value = serde_json::from_str(done.stdout.trim()).unwrap();
     assert_eq!(live["interval_seconds"], 10);
     assert!(live["top_prefixes"].as_array().unwrap().len() <= 2);
-    let file = std::process::Command::new(bin())
+    let file = bmpctl_command()
         .args(["churn", "--json", "--interval", "10s", "--top", "2"])
         .arg(sample())
         .output()

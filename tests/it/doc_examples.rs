@@ -18,7 +18,7 @@
 //! exact: `1` and `1.0` differ). It fails on any ```json block without a marker and on a marker
 //! without a block. A failure prints the real value, ready to paste.
 //!
-//! `BMPCTL_DOC_INPUTS=DIR cargo test --test doc_examples` also writes the synthetic inputs to
+//! `BMPCTL_DOC_INPUTS=DIR cargo test --test it doc_examples::` also writes the synthetic inputs to
 //! DIR, to run the documented commands by hand.
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -203,12 +203,9 @@ fn actual(ex: &Example, inputs: &Path) -> Result<Value, String> {
         .iter()
         .map(|a| a.strip_prefix('@').unwrap_or(a))
         .collect();
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("bmpctl");
-    let out = cmd
+    let out = crate::support::bmpctl_command()
         .args(&args)
         .current_dir(&dir)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
         .output()
         .map_err(|e| format!("cannot run bmpctl: {e}"))?;
     if out.status.code() == Some(2) {

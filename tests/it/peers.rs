@@ -2,7 +2,7 @@
 //! by field, one text snapshot), the peer tables of the real captures against SOURCES.md, and
 //! an ignored memory measurement on a generated full-table dump.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -482,7 +482,7 @@ const CAPTURE_PEERS: &[(&str, usize)] = &[
 /// Peer addresses from the per-peer headers of every complete message, without bmpctl.
 fn independent_addresses(path: &Path, port: u16) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for (_, bytes) in support::pcap::bmp_streams(path, port) {
+    for (_, bytes) in support::extract::bmp_streams(path, port) {
         let walk = support::walk_bmp(&bytes);
         for m in &walk.messages {
             let msg = &bytes[m.offset..m.offset + m.length];
@@ -591,7 +591,7 @@ fn vm_hwm_kib() -> u64 {
 
 /// Peak memory per tracked route: 3 peers x (300k IPv4 + 50k IPv6) routes through the
 /// library (StreamDecoder and the view). Run with
-/// `cargo test --release --test peers -- --ignored --nocapture memory`.
+/// `cargo test --release --test it -- --ignored --nocapture peers::memory`.
 #[test]
 #[ignore]
 fn memory_per_million_routes() {

@@ -2,21 +2,23 @@
 //! every test is skipped when the folder is missing, unless `BMPCTL_REQUIRE_CAPTURES=1`).
 //!
 //! The pcaps are turned into raw BMP byte streams by a small test-only TCP extractor
-//! (`support::pcap`). Oracles used here, all independent of bmpctl:
+//! (`support::extract`). Oracles used here, all independent of bmpctl:
 //! * the per-capture message counts in `SOURCES.md` (typed in below as [`CAPTURES`]),
 //! * NetGauze's decoded JSON for six of the captures (`expected/*.json`).
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use bmpctl::testkit::pcap;
 use serde_json::Value;
 
+use support::extract::{self, TcpStream};
 use support::netgauze::{self, ExpectedMessage};
-use support::pcap::{self as extract, TcpStream};
 use support::{BmpHeader, bmp_type_name, captures_dir, per_peer_address, walk_bmp};
 
 /// What `SOURCES.md` says about one capture (counts from its independent framer).
@@ -1027,67 +1029,31 @@ fn decode_counts_match_sources() {
 
 /// Frame for the synthetic capture: Ethernet (optionally 802.1Q tagged) / IPv4 / TCP, padded.
 fn synthetic_frame(src_port: u16, dst_port: u16, seq: u32, payload: &[u8], vlan: bool) -> Vec<u8> {
-    let mut frame = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1];
-    if vlan {
-        frame.extend_from_slice(&[0x81, 0x00, 0x00, 0x64]);
-    }
-    frame.extend_from_slice(&[0x08, 0x00]);
-    let total = u16::try_from(20 + 20 + payload.len()).unwrap();
-    frame.extend_from_slice(&[
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        0,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    frame.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
-    frame.extend_from_slice(&src_port.to_be_bytes());
-    frame.extend_from_slice(&dst_port.to_be_bytes());
-    frame.extend_from_slice(&seq.to_be_bytes());
-    frame.extend_from_slice(&[0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
-    frame.extend_from_slice(payload);
-    frame.resize(frame.len().max(60), 0); // Ethernet padding the IP length must cut off
-    frame
+    let segment = pcap::Segment {
+        src: (IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)), src_port),
+        dst: (IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)), dst_port),
+        seq,
+        flags: pcap::ACK | pcap::PSH,
+        payload: payload.to_vec(),
+    };
+    segment.frame(if vlan {
+        pcap::Link::Vlan
+    } else {
+        pcap::Link::Ethernet
+    })
 }
 
 /// Legacy pcap file (Ethernet) holding `frames`, little- or big-endian.
 fn synthetic_pcap(frames: &[Vec<u8>], big_endian: bool) -> Vec<u8> {
-    let u32_bytes = |v: u32| {
-        if big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        }
+    let packets: Vec<(pcap::Time, Vec<u8>)> = (0..)
+        .zip(frames)
+        .map(|(i, frame)| ((i, 0), frame.clone()))
+        .collect();
+    let format = pcap::PcapFormat {
+        big_endian,
+        nanos: false,
     };
-    let u16_bytes = |v: u16| {
-        if big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        }
-    };
-    let mut file = Vec::new();
-    file.extend_from_slice(&u32_bytes(0xa1b2_c3d4));
-    file.extend_from_slice(&u16_bytes(2));
-    file.extend_from_slice(&u16_bytes(4));
-    for v in [0, 0, 65535, 1] {
-        file.extend_from_slice(&u32_bytes(v));
-    }
-    for (i, frame) in frames.iter().enumerate() {
-        let len = u32::try_from(frame.len()).unwrap();
-        for v in [u32::try_from(i).unwrap(), 0, len, len] {
-            file.extend_from_slice(&u32_bytes(v));
-        }
-        file.extend_from_slice(frame);
-    }
-    file
+    pcap::pcap_with(format, pcap::Link::Ethernet.linktype(), &packets)
 }
 
 /// The extractor itself, on a hand-made capture with the cases the real captures lack

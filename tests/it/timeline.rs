@@ -1,7 +1,7 @@
 //! `bmpctl timeline`: generated streams with known content through the binary, checked field
 //! by field; the real captures' peer flaps; one text snapshot.
 
-mod support;
+use crate::support;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};

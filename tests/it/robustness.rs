@@ -4,7 +4,7 @@
 //! Nothing may panic, damage must never pass silently, and every event must render as JSON and
 //! as text. A last pair of tests feeds a megabyte of pseudo-random bytes.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -450,7 +450,7 @@ fn synthetic_cases() -> Vec<Case> {
     ]
 }
 
-/// Port of the BMP collector in a capture (see tests/support and SOURCES.md).
+/// Port of the BMP collector in a capture (see tests/it/support and SOURCES.md).
 fn capture_port(file_name: &str) -> u16 {
     if file_name.starts_with("netgauze_bmpv4_") {
         10000
@@ -481,7 +481,7 @@ fn real_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for path in files {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let streams = support::pcap::bmp_streams(&path, capture_port(&file));
+        let streams = support::extract::bmp_streams(&path, capture_port(&file));
         for (stream, bytes) in streams.into_iter().take(REAL_STREAMS_PER_CAPTURE) {
             let walk = support::walk_bmp(&bytes);
             let mut initiation: &[u8] = &[];

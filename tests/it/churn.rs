@@ -3,7 +3,7 @@
 //! spikes, top prefixes and origin ASes, `--afi`, one text snapshot, and (ignored) a peak-memory
 //! measurement.
 
-mod support;
+use crate::support;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
@@ -816,7 +816,7 @@ fn a_stream_that_names_its_router_late_brings_its_peers_to_that_router() {
 
 /// Peak memory per tracked route: 1M IPv4 /24 routes of one peer through the churn view (the
 /// stream is generated message by message, so it is not held in memory).
-/// `cargo test --release --test churn -- --ignored --nocapture memory`
+/// `cargo test --release --test it -- --ignored --nocapture churn::memory`
 #[test]
 #[ignore]
 fn memory_per_million_routes() {

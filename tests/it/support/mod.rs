@@ -1,16 +1,24 @@
-//! Helpers shared by the integration tests that run against real captures.
+//! Helpers shared by the integration tests: the `bmpctl` binary in a scrubbed environment,
+//! temporary directories, the real captures and independent readers of them.
 //!
 //! The captures are not shipped with the repository: they live next to the crate in
 //! `../shared/captures` (see `SOURCES.md` there). Tests call [`captures_dir`] and return early
 //! when it gives `None`; CI sets `BMPCTL_REQUIRE_CAPTURES=1` so a missing folder fails instead.
-#![allow(dead_code)] // Not every test binary that declares `mod support;` uses every helper.
+//!
+//! [`extract`] and [`netgauze`] are the oracles for the real captures: they share no code with
+//! the product (nor with `bmpctl::testkit`). The other modules are the helpers of one area
+//! each: [`harness`] (decode, attributes), [`sources`], [`live`].
 
+pub mod extract;
+pub mod harness;
+pub mod live;
 pub mod netgauze;
-pub mod pcap;
+pub mod sources;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Env var that turns "captures folder missing" from a skip into a failure.
 pub const REQUIRE_CAPTURES_ENV: &str = "BMPCTL_REQUIRE_CAPTURES";
@@ -50,9 +58,16 @@ impl TempDir {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
+        // Left over from a run that died (a process id is reused): start empty.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         TempDir(dir)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
     }
 
     /// Writes `bytes` to the file `name` in it; returns its path.
@@ -70,12 +85,30 @@ impl Drop for TempDir {
     }
 }
 
-/// `bmpctl` binary built by cargo for this test run, with a stable environment
-/// (no colours, no terminal-width dependent wrapping).
-pub fn bmpctl() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("bmpctl");
-    cmd.env("NO_COLOR", "1").env_remove("COLUMNS");
+/// The `bmpctl` binary built by cargo for this test run, in the one test environment: what
+/// the binary reads from the environment is scrubbed, so that a developer's shell does not
+/// change what tests see (no colours: `NO_COLOR`; no terminal-width dependent tables:
+/// `COLUMNS`; the default lane count: `BMPCTL_LANES`; the time zone, should anything ever
+/// print local time: `TZ`). A test that wants one of them sets it on the command.
+pub fn bmpctl_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bmpctl"));
+    cmd.env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env_remove("BMPCTL_LANES")
+        .env_remove("TZ");
     cmd
+}
+
+/// [`bmpctl_command`] as an `assert_cmd` command (stdin from memory, assertions on output).
+pub fn bmpctl() -> assert_cmd::Command {
+    assert_cmd::Command::from_std(bmpctl_command())
+}
+
+/// Turns colour off for text rendered in this process. The `colored` crate's switch is
+/// process-wide and every area runs in one binary: a test that compares text rendered
+/// in-process pins it, so that a test running alongside cannot flip it between two renders.
+pub fn no_colour() {
+    colored::control::set_override(false);
 }
 
 /// Our JSON name for a BMP message type code (RFC 7854 section 4.1).

@@ -1,48 +1,16 @@
 //! Helpers for the live tests: a `bmpctl listen` process on a loopback port, plain TCP
 //! clients, and the message log of a file for comparison.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The binary under test.
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_bmpctl")
-}
-
-/// A fresh empty directory under the system temp dir, removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "bmpctl-live-{}-{tag}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use super::{TempDir, bmpctl_command};
 
 /// A running `bmpctl` station (listen or connect) with stdout and stderr in files.
 pub struct Station {
@@ -104,11 +72,6 @@ impl Station {
 
     pub fn addr(&self) -> &str {
         &self.addrs[0]
-    }
-
-    /// The directory for `--write` (created by the station).
-    pub fn write_dir(&self) -> PathBuf {
-        self.dir.path().join("rec")
     }
 
     pub fn stderr(&self) -> String {
@@ -179,10 +142,8 @@ impl Drop for Station {
 fn spawn(dir: &TempDir, args: &[String]) -> Child {
     let out = std::fs::File::create(dir.path().join("stdout")).unwrap();
     let err = std::fs::File::create(dir.path().join("stderr")).unwrap();
-    Command::new(bin())
+    bmpctl_command()
         .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err)
@@ -192,7 +153,7 @@ fn spawn(dir: &TempDir, args: &[String]) -> Child {
 
 /// `bmpctl replay --fast FILES --to ADDR`, run to completion; returns stderr.
 pub fn replay_fast(files: &[&Path], to: &str) -> String {
-    let out = Command::new(bin())
+    let out = bmpctl_command()
         .arg("replay")
         .arg("--fast")
         .args(files)
@@ -230,10 +191,9 @@ pub fn normalise(mut v: Value) -> Value {
 
 /// The message log of a file (`decode --json`), normalised.
 pub fn decode_json(path: &Path) -> Vec<Value> {
-    let out = Command::new(bin())
+    let out = bmpctl_command()
         .args(["decode", "--json"])
         .arg(path)
-        .env("NO_COLOR", "1")
         .output()
         .expect("run decode");
     ndjson(&String::from_utf8_lossy(&out.stdout))

@@ -1,17 +1,17 @@
-//! The `bmpctl` command line end to end: small dumps built with `bmpctl::builder` are written to
+//! The `bmpctl` command line end to end: small dumps built with `bmpctl::testkit` are written to
 //! a temporary directory and decoded by the real binary.
 
-mod support;
+use crate::support;
 
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
-use support::{TempDir, bmpctl};
+use support::{TempDir, bmpctl, bmpctl_command};
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -706,9 +706,8 @@ fn run_into_closed_pipe(args: &[&str]) {
 /// Runs bmpctl, reads the first 64 bytes of its output, closes the pipe; the exit status must
 /// be `code`, with no panic.
 fn run_into_closed_pipe_expecting(args: &[&str], code: i32) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bmpctl"))
+    let mut child = bmpctl_command()
         .args(args)
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -7,9 +7,7 @@
 //! `decode --json` object. Malformed values give a `malformed_attribute` finding while the rest
 //! of the UPDATE still decodes. `rfc7606_action` is checked per attribute type.
 
-#[path = "decode/harness.rs"]
-#[allow(dead_code)]
-mod harness;
+use crate::support::harness;
 
 use bmpctl::decode::bgp::attr::{self, Rfc7606Action, rfc7606_action};
 use bmpctl::testkit::{bgp, bmp};

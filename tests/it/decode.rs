@@ -1,12 +1,11 @@
-//! Integration tests of the decoder: byte streams built with `bmpctl::builder` from the RFC
+//! Integration tests of the decoder: byte streams built with `bmpctl::testkit` from the RFC
 //! layouts are fed through `StreamDecoder`, and the decoded events and the `decode --json`
 //! objects (`render::json::message` / `json::finding`) are checked against what was built.
 //!
 //! Sections: 1. every BMP message type, 2. the per-peer header, 3. UPDATE contents,
 //! 4. session context (Add-Path, AS width, Peer Up/Down bookkeeping), 5. framing.
 
-#[path = "decode/harness.rs"]
-mod harness;
+use crate::support::harness;
 
 use bmpctl::testkit::{bgp, bmp};
 use harness::*;

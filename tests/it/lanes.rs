@@ -4,7 +4,7 @@
 //! be those of one lane (`BMPCTL_LANES=1`), on generated streams built to catch what a split
 //! can get wrong and on every real capture.
 
-mod support;
+use crate::support;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};

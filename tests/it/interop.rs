@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::support::bmpctl_command;
+
 const REQUIRE_ENV: &str = "BMPCTL_REQUIRE_INTEROP";
 const RERECORD_ENV: &str = "BMPCTL_RERECORD";
 
@@ -205,7 +207,7 @@ impl Station {
         let out = base.join(format!("{name}.out"));
         let err = base.join(format!("{name}.err"));
         let port_file = base.join(format!("{name}.port"));
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bmpctl"));
+        let mut cmd = bmpctl_command();
         cmd.arg(if connect { "connect" } else { "listen" })
             .arg(addr)
             .args(["--json", "--view", view, "--write"])
@@ -382,7 +384,7 @@ fn run_out(cmd: &mut Command) -> String {
 }
 
 fn bmpctl(args: &[&str], files: &[&Path]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_bmpctl"))
+    let out = bmpctl_command()
         .args(args)
         .args(files)
         .output()
@@ -393,7 +395,7 @@ fn bmpctl(args: &[&str], files: &[&Path]) -> Value {
 
 /// `bmpctl decode --json`, messages only (findings dropped).
 fn decode(file: &Path) -> Vec<Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_bmpctl"))
+    let out = bmpctl_command()
         .args(["decode", "--json"])
         .arg(file)
         .output()

@@ -62,7 +62,7 @@ impl Out {
 }
 
 fn run(bytes: &[u8]) -> Out {
-    colored::control::set_override(false);
+    crate::support::no_colour();
     let mut dec = StreamDecoder::new(1 << 20);
     let mut out = Out::default();
     {

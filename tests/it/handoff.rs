@@ -4,7 +4,7 @@
 //! it, and must render exactly as the original (JSON and verbose text), with the route
 //! identities that the original's UPDATE gives.
 
-mod support;
+use crate::support;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,7 @@ use bmpctl::stream::StreamDecoder;
 /// Decodes `path` and checks the hand-off of every message; returns (messages, routes, the
 /// messages as JSON).
 fn check_file(path: &Path) -> (u64, u64, Vec<String>) {
+    support::no_colour();
     let name = path.display().to_string();
     let opts = SourceOptions::named(&name);
     let mut decoders: Vec<(u64, StreamDecoder)> = Vec::new();

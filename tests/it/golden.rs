@@ -2,24 +2,27 @@
 //! recorded once and compared on every run, so that a restructuring of the code cannot change
 //! what a user sees without a test saying so.
 //!
-//! Each case runs the `bmpctl` binary with `--color never`, `NO_COLOR=1` and `COLUMNS=100` (the
-//! width text tables are fitted to), from the crate root, with the input's path relative to it
-//! (stream names contain it). Recorded per case: stdout (gzip, in `tests/golden/`), the exit
-//! status and stderr (`tests/golden/status.txt`). Text output must match byte for byte; JSON
-//! output (NDJSON or one document) is compared as parsed values, so that key order may change.
+//! Each case runs the `bmpctl` binary with `--color never` and `COLUMNS=100` (the width text
+//! tables are fitted to) in the tests' scrubbed environment (`support::bmpctl_command`: among
+//! others `NO_COLOR=1`), from the crate root, with the input's path relative to it (stream
+//! names contain it). Recorded per case: stdout (gzip, in `tests/golden/`), the exit status
+//! and stderr (`tests/golden/status.txt`). Text output must match byte for byte; JSON output
+//! (NDJSON or one document) is compared as parsed values, so that key order may change.
 //!
-//! When a change is meant to alter output, re-record with `BMPCTL_BLESS=1 cargo test --test
-//! golden` and review the diff of `tests/golden/status.txt` and of the outputs
-//! (`zdiff` works on the `.gz` files). Inputs from `../shared/captures` that are absent are
-//! skipped with a note (a failure under `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); captures there
-//! without a recording are noted and not compared.
+//! Run it alone with `cargo test --test it golden`. When a change is meant to alter output,
+//! re-record with `BMPCTL_BLESS=1 cargo test --test it golden` and review the diff of
+//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). Inputs
+//! from `../shared/captures` that are absent are skipped with a note (a failure under
+//! `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); captures there without a recording are noted and
+//! not compared.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+
+use crate::support::bmpctl_command;
 
 /// Shipped samples, relative to the crate root.
 const SAMPLES: &[&str] = &[
@@ -250,15 +253,12 @@ fn cases() -> Vec<Case> {
 }
 
 fn run(case: &Case) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_bmpctl"))
+    let out = bmpctl_command()
         .arg("--color")
         .arg("never")
         .args(&case.args)
         .current_dir(root())
-        .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
-        .env_remove("BMPCTL_LANES")
-        .env_remove("TZ")
         .output()
         .unwrap_or_else(|e| panic!("cannot run bmpctl for {}: {e}", case.name));
     Outcome {
@@ -285,7 +285,7 @@ fn read_status() -> BTreeMap<String, (i32, String)> {
 
 fn write_status(all: &BTreeMap<String, (i32, String)>) {
     let mut text = String::from(
-        "# Golden corpus: exit status and stderr per case (tests/golden.rs). Re-record with BMPCTL_BLESS=1.\n",
+        "# Golden corpus: exit status and stderr per case (tests/it/golden.rs). Re-record with BMPCTL_BLESS=1.\n",
     );
     for (name, (status, stderr)) in all {
         assert!(

@@ -3,19 +3,22 @@
 //! Real captures from `../shared/captures` (skipped with one stderr line when the folder is
 //! missing, unless `BMPCTL_REQUIRE_CAPTURES=1`), and generated captures built here.
 
-#[path = "sources/helpers.rs"]
-mod helpers;
-
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr};
-use std::path::PathBuf;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use bmpctl::event::EndReason;
 use bmpctl::frame::FramingProblem;
 use bmpctl::source::{self, InputFormat, SourceNotice, SourceOptions};
+use bmpctl::testkit::pcap::{
+    ACK, FIN, Link, PROTO_TCP, PSH, PcapFormat, RST, SYN, Segment, Time, gzip, ip_packet,
+    ipv6_hop_by_hop_packet, pcap, pcap_with, pcapng_interface, pcapng_packet, pcapng_section,
+    tcp_header,
+};
 use bmpctl::testkit::{bgp, bmp};
 use bmpctl::time::Timestamp;
-use helpers::*;
+
+use crate::support::captures_dir;
+use crate::support::sources::*;
 
 // ---- real captures ---------------------------------------------------------------------------
 
@@ -138,23 +141,6 @@ const CAPTURES: &[Expect] = &[
     ),
 ];
 
-fn captures_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("BMPCTL_REQUIRE_CAPTURES").is_ok_and(|v| v.trim() == "1") {
-        panic!(
-            "BMPCTL_REQUIRE_CAPTURES=1 but {} does not exist",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: ../shared/captures not found (real captures are not shipped with the repo)"
-    );
-    None
-}
-
 /// Streams a file through the source (no port given: BMP is found by content).
 fn collect_file(path: &std::path::Path, opts: &SourceOptions) -> Collected {
     let mut out = Collected::default();
@@ -267,8 +253,8 @@ fn real_capture_with_port_and_gzip() {
 
 // ---- generated captures ----------------------------------------------------------------------
 
-const ROUTER: ([u8; 4], u16) = ([192, 0, 2, 1], 40000);
-const STATION: ([u8; 4], u16) = ([192, 0, 2, 100], 1790);
+const ROUTER: (IpAddr, u16) = (IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)), 40000);
+const STATION: (IpAddr, u16) = (IpAddr::V4(Ipv4Addr::new(192, 0, 2, 100)), 1790);
 
 /// A BMP session: Initiation, Peer Up, many Route Monitoring, Statistics, Termination.
 fn bmp_stream(routes: usize) -> Vec<u8> {
@@ -310,8 +296,8 @@ fn message_count(routes: usize) -> usize {
 }
 
 /// The router's segments: a SYN, data cut into `mss`-byte segments, a FIN; seq from `isn`.
-fn segments(data: &[u8], isn: u32, mss: usize) -> Vec<Seg> {
-    let mut v = vec![Seg {
+fn segments(data: &[u8], isn: u32, mss: usize) -> Vec<Segment> {
+    let mut v = vec![Segment {
         src: ROUTER,
         dst: STATION,
         seq: isn,
@@ -320,7 +306,7 @@ fn segments(data: &[u8], isn: u32, mss: usize) -> Vec<Seg> {
     }];
     let mut seq = isn.wrapping_add(1);
     for chunk in data.chunks(mss) {
-        v.push(Seg {
+        v.push(Segment {
             src: ROUTER,
             dst: STATION,
             seq,
@@ -329,7 +315,7 @@ fn segments(data: &[u8], isn: u32, mss: usize) -> Vec<Seg> {
         });
         seq = seq.wrapping_add(chunk.len() as u32);
     }
-    v.push(Seg {
+    v.push(Segment {
         src: ROUTER,
         dst: STATION,
         seq,
@@ -339,13 +325,13 @@ fn segments(data: &[u8], isn: u32, mss: usize) -> Vec<Seg> {
     v
 }
 
-fn to_pcap(segs: &[Seg], link: Link) -> Vec<u8> {
-    let frames: Vec<(u32, u32, Vec<u8>)> = segs
+fn to_pcap(segs: &[Segment], link: Link) -> Vec<u8> {
+    let frames: Vec<(Time, Vec<u8>)> = segs
         .iter()
         .enumerate()
-        .map(|(i, s)| (1_700_000_000 + i as u32, 500, frame_of(s, link)))
+        .map(|(i, s)| ((1_700_000_000 + i as u32, 500), s.frame(link)))
         .collect();
-    pcap(link.linktype(), &frames, false, false)
+    pcap(link.linktype(), &frames)
 }
 
 fn opts() -> SourceOptions {
@@ -410,7 +396,7 @@ fn reordered_duplicated_overlapping_are_identical() {
     while off < data.len() {
         let start = off.saturating_sub(37);
         let end = (off + 180).min(data.len());
-        overlapping.push(Seg {
+        overlapping.push(Segment {
             src: ROUTER,
             dst: STATION,
             seq: 8 + start as u32,
@@ -481,31 +467,24 @@ fn last_segment_lost_before_fin_is_a_gap_at_the_end() {
 fn link_types_and_ip_versions() {
     let data = bmp_stream(20);
     let segs = segments(&data, 99, 300);
-    for link in [
-        Link::Vlan,
-        Link::QinQ,
-        Link::Sll,
-        Link::Sll2,
-        Link::Null,
-        Link::RawIp,
-    ] {
+    for link in Link::ALL {
         let c = collect(&to_pcap(&segs, link), &opts());
         assert_eq!(one_stream(&c).bytes, data, "{link:?}");
     }
     // IPv6 with a hop-by-hop extension header, raw IPv6 link type.
     let (a, b) = (
-        [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
-        [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2),
     );
-    let frames: Vec<(u32, u32, Vec<u8>)> = segs
+    let frames: Vec<(Time, Vec<u8>)> = segs
         .iter()
         .map(|s| {
-            let mut t = tcp_header(s.src.1, s.dst.1, s.seq, s.flags);
+            let mut t = tcp_header(s.src.1, s.dst.1, s.seq, s.flags).to_vec();
             t.extend_from_slice(&s.payload);
-            (1, 0, ipv6_packet(a, b, &t))
+            ((1, 0), ipv6_hop_by_hop_packet(a, b, PROTO_TCP, &t))
         })
         .collect();
-    let c = collect(&pcap(229, &frames, false, false), &opts());
+    let c = collect(&pcap(229, &frames), &opts());
     let s = one_stream(&c);
     assert_eq!(s.bytes, data);
     assert_eq!(s.name, "[2001:db8::1]:40000->[2001:db8::2]:1790");
@@ -515,12 +494,16 @@ fn link_types_and_ip_versions() {
 fn pcap_byte_orders_and_nanoseconds() {
     let data = bmp_stream(5);
     let segs = segments(&data, 1, 400);
-    let frames: Vec<(u32, u32, Vec<u8>)> = segs
+    let frames: Vec<(Time, Vec<u8>)> = segs
         .iter()
-        .map(|s| (1_600_000_000, 123_456_789, frame_of(s, Link::Ethernet)))
+        .map(|s| ((1_600_000_000, 123_456_789), s.frame(Link::Ethernet)))
         .collect();
     for big in [false, true] {
-        let c = collect(&pcap(1, &frames, big, true), &opts());
+        let format = PcapFormat {
+            big_endian: big,
+            nanos: true,
+        };
+        let c = collect(&pcap_with(format, 1, &frames), &opts());
         let s = one_stream(&c);
         assert_eq!(s.bytes, data);
         assert_eq!(
@@ -534,14 +517,14 @@ fn pcap_byte_orders_and_nanoseconds() {
 fn pcapng_sections_interfaces_and_resolution() {
     let data = bmp_stream(12);
     let segs = segments(&data, 1, 250);
-    let mut file = ng_section();
-    file.extend(ng_interface(1, 6)); // microseconds, Ethernet
-    file.extend(ng_interface(113, 9)); // nanoseconds, Linux SLL
+    let mut file = pcapng_section();
+    file.extend(pcapng_interface(1, Some(6))); // microseconds, Ethernet
+    file.extend(pcapng_interface(113, Some(9))); // nanoseconds, Linux SLL
     for (i, s) in segs.iter().enumerate() {
         if i == 4 {
             // A second section re-declares interfaces (only SLL, nanoseconds).
-            file.extend(ng_section());
-            file.extend(ng_interface(113, 9));
+            file.extend(pcapng_section());
+            file.extend(pcapng_interface(113, Some(9)));
         }
         if i < 4 {
             let (iface, ts, link) = if i % 2 == 0 {
@@ -549,12 +532,12 @@ fn pcapng_sections_interfaces_and_resolution() {
             } else {
                 (1, 1_700_000_000_000_000_002u64, Link::Sll)
             };
-            file.extend(ng_packet(iface, ts, &frame_of(s, link)));
+            file.extend(pcapng_packet(iface, ts, &s.frame(link)));
         } else {
-            file.extend(ng_packet(
+            file.extend(pcapng_packet(
                 0,
                 1_700_000_000_000_000_007,
-                &frame_of(s, Link::Sll),
+                &s.frame(Link::Sll),
             ));
         }
     }
@@ -590,10 +573,10 @@ fn capture_cut_in_a_packet_ends_with_a_notice() {
     assert_eq!(s.end, Some(EndReason::EndOfInput));
     assert!(!s.bytes.is_empty() && data.starts_with(&s.bytes));
     // Also for pcapng.
-    let mut ng = ng_section();
-    ng.extend(ng_interface(1, 6));
+    let mut ng = pcapng_section();
+    ng.extend(pcapng_interface(1, Some(6)));
     for (i, s) in segments(&data, 1, 200).iter().enumerate() {
-        ng.extend(ng_packet(0, i as u64, &frame_of(s, Link::Ethernet)));
+        ng.extend(pcapng_packet(0, i as u64, &s.frame(Link::Ethernet)));
     }
     let c = collect(&ng[..ng.len() - 100], &opts());
     assert!(
@@ -643,7 +626,7 @@ fn non_bmp_traffic_is_ignored_and_counted() {
     // The station answers with something that is not BMP.
     segs.insert(
         3,
-        Seg {
+        Segment {
             src: STATION,
             dst: ROUTER,
             seq: 77,
@@ -652,34 +635,38 @@ fn non_bmp_traffic_is_ignored_and_counted() {
         },
     );
     // An HTTP flow.
-    let http = Seg {
-        src: ([192, 0, 2, 9], 50000),
-        dst: ([192, 0, 2, 10], 80),
+    let http = Segment {
+        src: (IpAddr::V4(Ipv4Addr::new(192, 0, 2, 9)), 50000),
+        dst: (IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10)), 80),
         seq: 1,
         flags: ACK,
         payload: b"GET / HTTP/1.1\r\nHost: example\r\n\r\n".to_vec(),
     };
     segs.insert(2, http);
-    let mut frames: Vec<(u32, u32, Vec<u8>)> = segs
+    let mut frames: Vec<(Time, Vec<u8>)> = segs
         .iter()
-        .map(|s| (1, 0, frame_of(s, Link::Ethernet)))
+        .map(|s| ((1, 0), s.frame(Link::Ethernet)))
         .collect();
     // UDP (IPFIX) and ARP.
     let udp = [&[0x12, 0x34, 0x11, 0x2b, 0, 12, 0, 0][..], b"ipfx"].concat();
     frames.insert(
         1,
         (
-            1,
-            0,
-            Link::Ethernet.wrap(&ipv4_packet([1, 1, 1, 1], [2, 2, 2, 2], 17, &udp)),
+            (1, 0),
+            Link::Ethernet.wrap(&ip_packet(
+                IpAddr::V4(Ipv4Addr::new(1, 1, 1, 1)),
+                IpAddr::V4(Ipv4Addr::new(2, 2, 2, 2)),
+                17,
+                &udp,
+            )),
         ),
     );
     let mut arp = vec![0xff; 6];
     arp.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x06]);
     arp.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1]);
     arp.resize(60, 0);
-    frames.insert(1, (1, 0, arp));
-    let c = collect(&pcap(1, &frames, false, false), &opts());
+    frames.insert(1, ((1, 0), arp));
+    let c = collect(&pcap(1, &frames), &opts());
     assert_eq!(one_stream(&c).bytes, data);
     assert_eq!(c.summary.non_tcp_packets, 1);
     assert_eq!(c.summary.non_ip_packets, 1);
@@ -738,13 +725,13 @@ fn reorder_bound_gives_a_notice_and_a_gap() {
 fn snaplen_cut_packet_is_a_gap() {
     let data = bmp_stream(10);
     let segs = segments(&data, 1, 200);
-    let mut frames: Vec<(u32, u32, Vec<u8>)> = segs
+    let mut frames: Vec<(Time, Vec<u8>)> = segs
         .iter()
-        .map(|s| (1, 0, frame_of(s, Link::Ethernet)))
+        .map(|s| ((1, 0), s.frame(Link::Ethernet)))
         .collect();
-    let f = &mut frames[3].2;
+    let f = &mut frames[3].1;
     f.truncate(f.len() - 50);
-    let c = collect(&pcap(1, &frames, false, false), &opts());
+    let c = collect(&pcap(1, &frames), &opts());
     let s = one_stream(&c);
     assert_eq!(s.gaps, vec![(3 * 200 - 50, 50)]);
     assert_eq!(c.summary.truncated_packets, 1);
