@@ -412,6 +412,61 @@ fn missing_file_exits_2_naming_the_file() {
 }
 
 #[test]
+fn an_unknown_or_misspelt_family_is_a_usage_error() {
+    let dir = TempDir::new("afi");
+    let dump = dir.write("clean.bmp", &clean_dump());
+    for bad in ["ipv5", "IPv4", "ipv4-unicast", "unicast", "afi_1_safi_1"] {
+        for cmd in ["decode", "peers", "timeline", "churn"] {
+            let out = bmpctl()
+                .args([cmd, "--afi", bad, s(&dump)])
+                .output()
+                .unwrap();
+            let stderr = stderr_text(&out);
+            assert_eq!(out.status.code(), Some(2), "{cmd} --afi {bad}: {stderr}");
+            assert!(
+                stderr.contains(&format!("'{bad}' is not an address family")),
+                "{cmd} --afi {bad}: {stderr}"
+            );
+            assert!(out.stdout.is_empty(), "{cmd} --afi {bad}");
+        }
+    }
+    // Every spelling JSON writes is accepted: a whole AFI, a family, a family without a name.
+    for good in [
+        "ipv4",
+        "ipv6",
+        "l2vpn",
+        "bgp_ls",
+        "ipv4_unicast",
+        "l2vpn_evpn",
+        "afi_99_safi_7",
+    ] {
+        let out = bmpctl()
+            .args(["decode", "--afi", good, s(&dump)])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "--afi {good}: {}",
+            stderr_text(&out)
+        );
+    }
+    // The filter selects: the dump's routes are IPv4 unicast.
+    let routes = |afi: &str| {
+        let out = bmpctl()
+            .args(["decode", "--json", "--afi", afi, s(&dump)])
+            .output()
+            .unwrap();
+        json_lines(&stdout_text(&out))
+            .iter()
+            .filter(|v| v["type"] == "route_monitoring")
+            .count()
+    };
+    assert!(routes("ipv4_unicast") > 0);
+    assert_eq!(routes("ipv6_unicast"), 0);
+}
+
+#[test]
 fn unknown_flag_is_a_usage_error() {
     let out = bmpctl()
         .args(["decode", "--no-such-flag", "x.bmp"])
