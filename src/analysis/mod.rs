@@ -4,6 +4,7 @@
 //! as a table or as one JSON document. Nothing here writes output.
 
 pub mod churn;
+pub mod notification;
 pub mod peers;
 mod route_log;
 pub mod route_set;

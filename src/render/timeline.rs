@@ -309,18 +309,12 @@ fn detail(what: &EventKind) -> String {
         EventKind::PeerDown { reason, flaps } => {
             let mut s = format!("{} ({})", reason_words(reason.code), reason.code);
             match &reason.notification {
-                Some(Notification::Decoded {
-                    code,
-                    subcode,
-                    name,
-                    subcode_name,
-                    shutdown_communication,
-                }) => {
-                    s.push_str(&format!(": {name}, {subcode_name}"));
-                    if let Some(t) = shutdown_communication {
+                Some(Notification::Decoded(n)) => {
+                    s.push_str(&format!(": {}, {}", n.name, n.subcode_name));
+                    if let Some(t) = &n.shutdown_communication {
                         s.push_str(&format!(" \"{}\"", for_terminal(t)));
                     }
-                    s.push_str(&format!(" ({code}/{subcode})"));
+                    s.push_str(&format!(" ({}/{})", n.code, n.subcode));
                 }
                 Some(Notification::Raw { .. }) => s.push_str(": NOTIFICATION does not decode"),
                 None => {}

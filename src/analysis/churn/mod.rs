@@ -380,17 +380,10 @@ impl Churn {
     /// The rows of every RIB view of a peer.
     fn siblings(&self, router: usize, peer: &PeerHeader) -> Vec<usize> {
         let pk = PeerKey::from(peer);
-        [
-            RibView::AdjRibInPre,
-            RibView::AdjRibInPost,
-            RibView::AdjRibOutPre,
-            RibView::AdjRibOutPost,
-            RibView::LocRib,
-            RibView::Unknown,
-        ]
-        .into_iter()
-        .filter_map(|rib| self.row_ids.get(&(router, pk, rib)).copied())
-        .collect()
+        RibView::ALL
+            .into_iter()
+            .filter_map(|rib| self.row_ids.get(&(router, pk, rib)).copied())
+            .collect()
     }
 
     /// One Route Monitoring UPDATE of a row at time `t`.

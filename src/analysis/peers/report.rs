@@ -1,6 +1,7 @@
 //! The `peers` report: one row per router, monitored peer and RIB view. Serialized, it is the
 //! `bmpctl peers --json` document (docs/json.md); render/peers.rs draws it as tables.
 
+use crate::analysis::notification::NotificationReport;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -141,29 +142,13 @@ pub struct DownReason<'a> {
     pub time: Option<Timestamp>,
     /// For reasons 1 and 3: the NOTIFICATION.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub notification: Option<Notification<'a>>,
+    pub notification: Option<NotificationReport>,
     /// For reason 2: the FSM event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fsm_event: Option<Named<u16>>,
     /// For reason 6: the information TLVs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub information: Vec<Information<'a>>,
-}
-
-/// A NOTIFICATION's code and subcode with their names, and its shutdown communication.
-#[derive(Debug, Serialize)]
-pub struct Notification<'a> {
-    /// Error code.
-    pub code: u8,
-    /// Error subcode.
-    pub subcode: u8,
-    /// The code's name.
-    pub name: &'static str,
-    /// The subcode's name.
-    pub subcode_name: &'static str,
-    /// The shutdown communication (RFC 9003), when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shutdown_communication: Option<&'a str>,
 }
 
 /// A code and its name.
@@ -450,13 +435,7 @@ fn down_reason(d: &LastDown) -> DownReason<'_> {
         name: codes::peer_down_reason_name(d.code),
         text: down_text(d),
         time: d.time,
-        notification: d.notification.as_ref().map(|(c, sc, comm)| Notification {
-            code: *c,
-            subcode: *sc,
-            name: codes::notification_code_name(*c),
-            subcode_name: codes::notification_subcode_name(*c, *sc),
-            shutdown_communication: comm.as_deref(),
-        }),
+        notification: d.notification.clone(),
         fsm_event: d.fsm_event.map(|e| Named {
             code: e,
             name: codes::fsm_event_name(e),
@@ -477,13 +456,12 @@ fn down_reason(d: &LastDown) -> DownReason<'_> {
 /// it).
 fn down_text(d: &LastDown) -> String {
     let mut s = codes::peer_down_reason_name(d.code).to_string();
-    if let Some((c, sc, comm)) = &d.notification {
+    if let Some(n) = &d.notification {
         s.push_str(&format!(
-            ": {} / {} ({c}/{sc})",
-            codes::notification_code_name(*c),
-            codes::notification_subcode_name(*c, *sc)
+            ": {} / {} ({}/{})",
+            n.name, n.subcode_name, n.code, n.subcode
         ));
-        if let Some(t) = comm {
+        if let Some(t) = &n.shutdown_communication {
             s.push_str(&format!(" \"{t}\""));
         }
     }

@@ -1,5 +1,6 @@
 //! What `peers` keeps per router, per peer and per RIB view row.
 
+use crate::analysis::notification::NotificationReport;
 use crate::decode::family::Family;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
@@ -158,8 +159,8 @@ impl Caps {
 #[derive(Debug, Clone)]
 pub(super) struct LastDown {
     pub code: u8,
-    /// (code, subcode, shutdown communication)
-    pub notification: Option<(u8, u8, Option<String>)>,
+    /// The NOTIFICATION of reasons 1 and 3, when it decodes.
+    pub notification: Option<NotificationReport>,
     pub fsm_event: Option<u16>,
     pub information: Vec<(u16, String)>,
     pub time: Time,
@@ -177,7 +178,7 @@ impl LastDown {
         match r {
             Reason::Notification { pdu, .. } => {
                 if let Ok(BgpMessage::Notification(n)) = bgp::decode_pdu(pdu) {
-                    d.notification = Some((n.code, n.subcode, n.shutdown_communication()));
+                    d.notification = Some(NotificationReport::of(&n));
                 }
             }
             Reason::FsmEvent(e) => d.fsm_event = Some(*e),
@@ -291,11 +292,4 @@ impl Row {
 }
 
 /// Every RIB view a row can have: a peer's rows are found by key, not by a scan of every row.
-pub(super) const RIB_VIEWS: [RibView; 6] = [
-    RibView::AdjRibInPre,
-    RibView::AdjRibInPost,
-    RibView::AdjRibOutPre,
-    RibView::AdjRibOutPost,
-    RibView::LocRib,
-    RibView::Unknown,
-];
+pub(super) const RIB_VIEWS: [RibView; 6] = RibView::ALL;

@@ -61,6 +61,7 @@
 
 pub mod report;
 
+use crate::analysis::notification::NotificationReport;
 use crate::decode::family::Family;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -683,13 +684,7 @@ fn negotiated(sent: &Open<'_>, recv: &Open<'_>) -> (Vec<&'static str>, Vec<Strin
 /// The NOTIFICATION of a Peer Down (reasons 1 and 3), decoded.
 fn notification(pdu: &BgpPdu<'_>) -> Notification {
     match bgp::decode_pdu(pdu) {
-        Ok(BgpMessage::Notification(n)) => Notification::Decoded {
-            code: n.code,
-            subcode: n.subcode,
-            name: codes::notification_code_name(n.code),
-            subcode_name: codes::notification_subcode_name(n.code, n.subcode),
-            shutdown_communication: n.shutdown_communication(),
-        },
+        Ok(BgpMessage::Notification(n)) => Notification::Decoded(NotificationReport::of(&n)),
         _ => Notification::Raw {
             raw: crate::decode::hex(pdu.raw),
         },

@@ -3,6 +3,7 @@
 //! [`super`]). The text renderer (`render/timeline.rs`) reads everything it shows from here;
 //! fields the JSON leaves out are `#[serde(skip)]`.
 
+use crate::analysis::notification::NotificationReport;
 use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
@@ -294,19 +295,7 @@ pub struct PeerDownReason {
 #[serde(untagged)]
 pub enum Notification {
     /// It decodes.
-    Decoded {
-        /// Error code.
-        code: u8,
-        /// Error subcode.
-        subcode: u8,
-        /// The code's name.
-        name: &'static str,
-        /// The subcode's name.
-        subcode_name: &'static str,
-        /// The shutdown communication (RFC 9003), when it carries one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        shutdown_communication: Option<String>,
-    },
+    Decoded(NotificationReport),
     /// It does not decode: its octets in hex.
     Raw {
         /// The BGP message, in hex.

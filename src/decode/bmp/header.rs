@@ -219,6 +219,16 @@ pub enum RibView {
 }
 
 impl RibView {
+    /// Every view, in their order.
+    pub const ALL: [RibView; 6] = [
+        RibView::AdjRibInPre,
+        RibView::AdjRibInPost,
+        RibView::AdjRibOutPre,
+        RibView::AdjRibOutPost,
+        RibView::LocRib,
+        RibView::Unknown,
+    ];
+
     /// JSON name.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,6 +1,7 @@
 //! BGP messages carried in BMP: OPEN and its capabilities, NOTIFICATION, and a whole mirrored
 //! PDU.
 
+use crate::analysis::notification::NotificationReport;
 use std::net::Ipv4Addr;
 
 use serde::{Serialize, Serializer};
@@ -211,23 +212,15 @@ struct AddPathFamily {
 /// carries one, and its data.
 #[derive(Serialize)]
 pub(crate) struct NotificationJson<'a> {
-    code: u8,
-    subcode: u8,
-    name: &'static str,
-    subcode_name: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    shutdown_communication: Option<String>,
+    #[serde(flatten)]
+    named: NotificationReport,
     data: HexText<'a>,
 }
 
 impl<'a> NotificationJson<'a> {
     fn new(n: &Notification<'a>) -> Self {
         NotificationJson {
-            code: n.code,
-            subcode: n.subcode,
-            name: codes::notification_code_name(n.code),
-            subcode_name: codes::notification_subcode_name(n.code, n.subcode),
-            shutdown_communication: n.shutdown_communication(),
+            named: NotificationReport::of(n),
             data: hex(n.data),
         }
     }
