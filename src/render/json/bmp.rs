@@ -7,8 +7,8 @@ use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
 
 use super::bgp::{CapabilityJson, NotificationOrRaw, PduJson};
-use super::record::{CodeName, UpdateBody};
-use super::{HexText, Lossy, Shown, family, hex};
+use super::update::UpdateBody;
+use super::{CodeName, HexText, Lossy, Shown, family, hex};
 use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bmp::info::InfoTlv;
 use crate::decode::bmp::mirroring::{MirrorTlv, MirrorValue};

@@ -21,6 +21,7 @@ mod bgp;
 mod bmp;
 mod record;
 mod routes;
+mod update;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -106,4 +107,11 @@ impl<'a, T, R: Serialize> Serialize for Each<'a, T, R> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(self.1))
     }
+}
+
+/// A code with its name: `{"code", "name"}`.
+#[derive(Serialize)]
+pub(crate) struct CodeName<T> {
+    pub(crate) code: T,
+    pub(crate) name: &'static str,
 }

@@ -4,17 +4,14 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Serialize;
 
-use super::attributes::AttributesOf;
 use super::bgp::OpenOrRaw;
 use super::bmp::{InfoTlvs, MirrorTlvs, PeerDownReason, StatJson, V4TlvJson};
-use super::routes::Routes;
-use super::{Each, HexText, Shown, family, hex};
-use crate::decode::bgp::update::{Plan, Update};
+use super::update::UpdateBody;
+use super::{CodeName, Each, HexText, Shown, hex};
 use crate::decode::bmp::Body;
 use crate::decode::bmp::header::{Distinguisher, MessageType, PeerHeader};
 use crate::decode::bmp::info::{self, InfoTlv};
 use crate::decode::codes;
-use crate::decode::family::Family;
 use crate::event::{Decoded, RouterName, StreamCtx};
 use crate::finding::Finding;
 use crate::time::Timestamp;
@@ -130,13 +127,6 @@ impl Peer {
             timestamp_usec: p.ts_usec,
         }
     }
-}
-
-/// A code with its name: `{"code", "name"}`.
-#[derive(Serialize)]
-pub(crate) struct CodeName<T> {
-    pub(crate) code: T,
-    pub(crate) name: &'static str,
 }
 
 /// The fields after the envelope, per message type.
@@ -255,41 +245,4 @@ enum UpdateOrRaw<'a> {
         withdrawn: [u8; 0],
         bgp_raw: HexText<'a>,
     },
-}
-
-/// The fields of a decoded UPDATE (in a Route Monitoring, or a mirrored one).
-#[derive(Serialize)]
-pub(crate) struct UpdateBody<'a> {
-    announced: Routes<'a>,
-    withdrawn: Routes<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_of_rib: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_of_rib_family: Option<Shown<Family>>,
-    attributes: AttributesOf<'a>,
-    as_width: AsWidth,
-}
-
-impl<'a> UpdateBody<'a> {
-    pub(crate) fn new(u: &'a Update<'a>, plan: &'a Plan<'a>) -> Self {
-        let end_of_rib = u.end_of_rib();
-        UpdateBody {
-            announced: Routes::announced(u, plan),
-            withdrawn: Routes::withdrawn(u, plan),
-            end_of_rib: end_of_rib.map(|_| true),
-            end_of_rib_family: end_of_rib.map(family),
-            attributes: AttributesOf { update: u, plan },
-            as_width: AsWidth {
-                octets: if plan.four_octet_as { 4 } else { 2 },
-                decoded: plan.as_how.label(),
-            },
-        }
-    }
-}
-
-/// The AS width an UPDATE was decoded with, and why.
-#[derive(Serialize)]
-struct AsWidth {
-    octets: u8,
-    decoded: &'static str,
 }
