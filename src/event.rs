@@ -20,7 +20,7 @@ use crate::decode::bgp::update::{Plan, Update};
 use crate::decode::bmp::BmpMessage;
 use crate::decode::bmp::header::PeerHeader;
 use crate::finding::Finding;
-use crate::identity::{Joined, Predecessor, RouterId};
+use crate::identity::{Predecessor, RouterId};
 use crate::time::Timestamp;
 
 /// A decoded message, borrowed from the stream buffer.
@@ -87,8 +87,6 @@ pub struct StreamCtx<'a> {
     pub router: &'a RouterInfo,
     /// The router's identity across streams ([`crate::identity`]).
     pub router_id: RouterId,
-    /// On the Initiation that changed it: what it changed about the stream's identity.
-    pub joined: Option<&'a Joined>,
     /// Observed time of the current message, when the source has one.
     pub observed: Option<Timestamp>,
 }
@@ -100,7 +98,6 @@ impl<'a> StreamCtx<'a> {
             name,
             router,
             router_id: RouterId::default(),
-            joined: None,
             observed,
         }
     }
@@ -112,10 +109,18 @@ impl<'a> StreamCtx<'a> {
 
     /// [`Self::router_name`] without allocating: for output written to a writer.
     pub fn router_display(&self) -> RouterName<'a> {
-        match (&self.router.sys_name, self.router.address) {
+        self.router.name(self.name)
+    }
+}
+
+impl RouterInfo {
+    /// What names the router of stream `stream`: its sysName once seen, else its address,
+    /// else the stream's name.
+    pub fn name<'a>(&'a self, stream: &'a str) -> RouterName<'a> {
+        match (&self.sys_name, self.address) {
             (Some(name), _) => RouterName::SysName(name),
             (None, Some(addr)) => RouterName::Address(addr),
-            (None, None) => RouterName::Stream(self.name),
+            (None, None) => RouterName::Stream(stream),
         }
     }
 }
@@ -179,8 +184,8 @@ pub enum Lifecycle<'a> {
         address: Option<IpAddr>,
         /// Observed time of its first packet.
         time: Option<Timestamp>,
-        /// The router was seen before in this run (same address): it reconnected, or runs a
-        /// second session.
+        /// The same source (input file, live station) had a stream from the router's address
+        /// before: it reconnected, or runs a second session.
         reconnect: bool,
         /// The earlier stream of the same address.
         predecessor: Option<&'a Predecessor>,
@@ -196,6 +201,25 @@ pub enum Lifecycle<'a> {
         /// How the source saw it end.
         how: EndReason,
         /// Observed time of the packet that ended it; none at the end of input.
+        time: Option<Timestamp>,
+    },
+    /// A stream's Initiation changed what is known of its identity ([`crate::identity`]): it
+    /// comes right after that Initiation's event, and reaches every view whatever the filter
+    /// kept, so that every view follows the same identity.
+    Joined {
+        /// Stream name.
+        stream: &'a str,
+        /// The stream's router before the Initiation. When it differs from `router`, the
+        /// stream turned out to be a new session of an earlier router, and everything seen of
+        /// router `from`, on any of its streams, belongs to `router` from now on.
+        from: RouterId,
+        /// The stream's router now.
+        router: RouterId,
+        /// What the Initiation said (sysName) and the stream's address.
+        info: &'a RouterInfo,
+        /// The earlier stream of the same sysName, when the stream had no predecessor yet.
+        predecessor: Option<&'a Predecessor>,
+        /// Observed time of the Initiation.
         time: Option<Timestamp>,
     },
 }

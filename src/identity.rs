@@ -33,16 +33,16 @@ impl RouterId {
     /// file, a TCP flow that is not BMP).
     pub const NONE: RouterId = RouterId(u32::MAX);
 
-    /// Whether this is [`RouterId::NONE`].
-    pub fn is_none(self) -> bool {
-        self == RouterId::NONE
-    }
-
     /// As an index.
     pub fn index(self) -> usize {
         self.0 as usize
     }
 }
+
+/// An open stream, as [`Routers::start`] gave it: the caller keeps it while the stream is
+/// open and hands it back, so a merge of routers needs no bookkeeping by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamHandle(usize);
 
 /// What tied a stream to an earlier one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +77,10 @@ pub struct Predecessor {
 /// What a stream's start decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Started {
+    /// The stream, for the later calls about it.
+    pub stream: StreamHandle,
     /// The stream's router.
     pub router: RouterId,
-    /// The router was seen before (by its address): this is a new session of it.
-    pub known: bool,
     /// The earlier stream of the same address, if any.
     pub predecessor: Option<Predecessor>,
 }
@@ -89,8 +89,8 @@ pub struct Started {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Joined {
     /// The stream's router before: when it differs from the stream's router now, the stream
-    /// turned out to be a new session of an earlier router, and everything seen of it so far
-    /// belongs to that router.
+    /// turned out to be a new session of an earlier router, and everything seen of router
+    /// `from` so far (on this stream and on any other of its streams) belongs to that router.
     pub from: RouterId,
     /// The stream's router now.
     pub router: RouterId,
@@ -118,23 +118,25 @@ struct Stream {
     ended: bool,
     /// A predecessor was reported already.
     related: bool,
+    /// How many of the `latest_by_*` maps point at it: an ended stream is forgotten once none
+    /// does, so a station that runs for months keeps only what it can still be asked about.
+    latest_of: u8,
 }
 
 /// The routers of a run and the streams that carry them.
 #[derive(Debug, Default)]
 pub struct Routers {
     routers: Vec<Router>,
-    streams: Vec<Stream>,
-    /// Open stream name -> stream.
-    open: HashMap<String, usize>,
+    /// Open streams, and ended streams that are still some address's or sysName's latest;
+    /// `None` is a free slot.
+    streams: Vec<Option<Stream>>,
+    free: Vec<usize>,
     /// Router address -> its router.
     by_address: HashMap<IpAddr, RouterId>,
     /// Router address -> its latest stream.
     latest_by_address: HashMap<IpAddr, usize>,
     /// sysName -> its latest stream.
     latest_by_sys_name: HashMap<String, usize>,
-    /// Routers merged so far: a caller that keeps a stream's router asks again when it changed.
-    merges: u64,
 }
 
 impl Routers {
@@ -143,52 +145,50 @@ impl Routers {
         Routers::default()
     }
 
-    /// A stream starts: its router, and whether it is a new session of a known one. A name
-    /// used again (the same file read twice) is a new stream.
+    /// A stream starts: its router, and the earlier stream of its address. A name used again
+    /// (the same file read twice) is a new stream.
     pub fn start(&mut self, stream: &str, address: Option<IpAddr>) -> Started {
-        let known = address.and_then(|a| self.by_address.get(&a).copied());
-        let router = known.unwrap_or_else(|| self.new_router(address));
-        let s = self.streams.len();
-        let predecessor = address
-            .and_then(|a| self.latest_by_address.insert(a, s))
-            .map(|p| self.predecessor(p, MatchedBy::Address));
-        if let Some(a) = address {
-            self.by_address.entry(a).or_insert(router);
-        }
-        self.streams.push(Stream {
+        let router = match address.and_then(|a| self.by_address.get(&a).copied()) {
+            Some(known) => known,
+            None => self.new_router(address),
+        };
+        let s = self.add_stream(Stream {
             name: stream.to_string(),
             router,
             ended: false,
-            related: predecessor.is_some(),
+            related: false,
+            latest_of: 0,
         });
-        self.open.insert(stream.to_string(), s);
+        let predecessor = address.and_then(|a| {
+            self.by_address.entry(a).or_insert(router);
+            let previous = self.latest_by_address.insert(a, s);
+            self.stream_mut(s).latest_of += 1;
+            let p = previous.map(|p| self.predecessor(p, MatchedBy::Address));
+            if let Some(p) = previous {
+                self.release(p);
+            }
+            p
+        });
+        self.stream_mut(s).related = predecessor.is_some();
         Started {
+            stream: StreamHandle(s),
             router,
-            known: known.is_some(),
             predecessor,
         }
     }
 
-    /// The router of an open stream (a stream never started, as when events are fed without
-    /// a source, is started here).
-    pub fn router(&mut self, stream: &str) -> RouterId {
-        match self.open.get(stream) {
-            Some(&s) => self.streams[s].router,
-            None => self.start(stream, None).router,
-        }
+    /// The router of an open stream.
+    pub fn router(&self, stream: StreamHandle) -> RouterId {
+        self.streams[stream.0]
+            .as_ref()
+            .map_or(RouterId::NONE, |s| s.router)
     }
 
-    /// A stream's Initiation gave `sys_name`: `Some` when that changed the stream's router or
-    /// related it to an earlier stream.
-    pub fn initiation(&mut self, stream: &str, sys_name: &str) -> Option<Joined> {
-        let s = match self.open.get(stream) {
-            Some(&s) => s,
-            None => {
-                self.start(stream, None);
-                self.streams.len() - 1
-            }
-        };
-        let from = self.streams[s].router;
+    /// An open stream's Initiation gave `sys_name`: `Some` when that changed the stream's
+    /// router or related it to an earlier stream.
+    pub fn initiation(&mut self, stream: StreamHandle, sys_name: &str) -> Option<Joined> {
+        let s = stream.0;
+        let from = self.streams[s].as_ref()?.router;
         let mut router = from;
         if self.routers[from.index()].sys_name.is_none() {
             let address = self.routers[from.index()].address;
@@ -203,14 +203,26 @@ impl Routers {
         }
         // A router keeps the sysName of its latest Initiation.
         self.routers[router.index()].sys_name = Some(sys_name.to_string());
-        let previous = self.latest_by_sys_name.insert(sys_name.to_string(), s);
+        let previous = match self.latest_by_sys_name.get_mut(sys_name) {
+            Some(latest) => Some(std::mem::replace(latest, s)),
+            None => {
+                self.latest_by_sys_name.insert(sys_name.to_string(), s);
+                None
+            }
+        };
+        if previous != Some(s) {
+            self.stream_mut(s).latest_of += 1;
+        }
         let predecessor = match previous {
-            Some(p) if p != s && !self.streams[s].related => {
-                self.streams[s].related = true;
+            Some(p) if p != s && !self.stream_mut(s).related => {
+                self.stream_mut(s).related = true;
                 Some(self.predecessor(p, MatchedBy::SysName))
             }
             _ => None,
         };
+        if let Some(p) = previous.filter(|&p| p != s) {
+            self.release(p);
+        }
         (router != from || predecessor.is_some()).then_some(Joined {
             from,
             router,
@@ -218,15 +230,13 @@ impl Routers {
         })
     }
 
-    /// Counts the merges so far: while it is unchanged, every open stream's router is too.
-    pub fn epoch(&self) -> u64 {
-        self.merges
-    }
-
-    /// A stream ended.
-    pub fn end(&mut self, stream: &str) {
-        if let Some(s) = self.open.remove(stream) {
-            self.streams[s].ended = true;
+    /// An open stream ended; its handle is not to be used again.
+    pub fn end(&mut self, stream: StreamHandle) {
+        if let Some(st) = self.streams[stream.0].as_mut() {
+            st.ended = true;
+            if st.latest_of == 0 {
+                self.forget(stream.0);
+            }
         }
     }
 
@@ -238,18 +248,54 @@ impl Routers {
         RouterId((self.routers.len() - 1) as u32)
     }
 
+    fn add_stream(&mut self, stream: Stream) -> usize {
+        match self.free.pop() {
+            Some(s) => {
+                self.streams[s] = Some(stream);
+                s
+            }
+            None => {
+                self.streams.push(Some(stream));
+                self.streams.len() - 1
+            }
+        }
+    }
+
+    /// A stream in use (open, or some address's or sysName's latest).
+    fn stream_mut(&mut self, s: usize) -> &mut Stream {
+        self.streams[s]
+            .as_mut()
+            .expect("a stream in use has its slot")
+    }
+
+    /// One of the `latest_by_*` maps stopped pointing at stream `s`.
+    fn release(&mut self, s: usize) {
+        let st = self.stream_mut(s);
+        st.latest_of -= 1;
+        if st.latest_of == 0 && st.ended {
+            self.forget(s);
+        }
+    }
+
+    fn forget(&mut self, s: usize) {
+        self.streams[s] = None;
+        self.free.push(s);
+    }
+
     fn predecessor(&self, s: usize, matched_by: MatchedBy) -> Predecessor {
+        let st = self.streams[s]
+            .as_ref()
+            .expect("a latest stream has its slot");
         Predecessor {
-            stream: self.streams[s].name.clone(),
+            stream: st.name.clone(),
             matched_by,
-            ended: self.streams[s].ended,
+            ended: st.ended,
         }
     }
 
     /// Router `from` turned out to be router `into`: its streams and its address go there.
     fn merge(&mut self, from: RouterId, into: RouterId) {
-        self.merges += 1;
-        for st in &mut self.streams {
+        for st in self.streams.iter_mut().flatten() {
             if st.router == from {
                 st.router = into;
             }
@@ -274,13 +320,9 @@ mod tests {
     fn the_same_address_is_the_same_router_reconnecting_or_concurrent() {
         let mut r = Routers::new();
         let a = r.start("a", ip("192.0.2.1"));
-        assert_eq!(
-            (a.router, a.known, a.predecessor),
-            (RouterId(0), false, None)
-        );
+        assert_eq!((a.router, a.predecessor), (RouterId(0), None));
         let b = r.start("b", ip("192.0.2.1"));
         assert_eq!(b.router, RouterId(0));
-        assert!(b.known);
         assert_eq!(
             b.predecessor,
             Some(Predecessor {
@@ -289,7 +331,7 @@ mod tests {
                 ended: false
             })
         );
-        r.end("b");
+        r.end(b.stream);
         let c = r.start("c", ip("192.0.2.1"));
         assert!(c.predecessor.is_some_and(|p| p.stream == "b" && p.ended));
         assert_eq!(r.start("d", ip("192.0.2.2")).router, RouterId(1));
@@ -299,28 +341,28 @@ mod tests {
     #[test]
     fn a_sys_name_joins_streams_whose_addresses_do_not_differ() {
         let mut r = Routers::new();
-        r.start("pcap flow", ip("192.0.2.1"));
-        assert_eq!(r.initiation("pcap flow", "pe1"), None);
+        let flow = r.start("pcap flow", ip("192.0.2.1")).stream;
+        assert_eq!(r.initiation(flow, "pe1"), None);
         // A raw dump of the same router: no address, the same sysName.
         let dump = r.start("dump.bmp", None);
         assert_eq!(dump.router, RouterId(1));
-        let joined = r.initiation("dump.bmp", "pe1").expect("joins pe1");
+        let joined = r.initiation(dump.stream, "pe1").expect("joins pe1");
         assert_eq!((joined.from, joined.router), (RouterId(1), RouterId(0)));
         assert!(joined.merged());
         assert_eq!(
             joined.predecessor.map(|p| (p.stream, p.matched_by)),
             Some(("pcap flow".to_string(), MatchedBy::SysName))
         );
-        assert_eq!(r.router("dump.bmp"), RouterId(0));
+        assert_eq!(r.router(dump.stream), RouterId(0));
     }
 
     #[test]
     fn routers_at_different_addresses_with_one_sys_name_stay_apart_but_related() {
         let mut r = Routers::new();
-        r.start("x", ip("192.0.2.1"));
-        r.initiation("x", "frr");
-        r.start("y", ip("192.0.2.9"));
-        let j = r.initiation("y", "frr").expect("related by sysName");
+        let x = r.start("x", ip("192.0.2.1")).stream;
+        r.initiation(x, "frr");
+        let y = r.start("y", ip("192.0.2.9")).stream;
+        let j = r.initiation(y, "frr").expect("related by sysName");
         assert!(!j.merged());
         assert_eq!(j.router, RouterId(1));
         assert!(j.predecessor.is_some_and(|p| p.stream == "x" && !p.ended));
@@ -329,34 +371,60 @@ mod tests {
     #[test]
     fn a_stream_related_by_address_is_not_related_again_by_sys_name() {
         let mut r = Routers::new();
-        r.start("a", ip("192.0.2.1"));
-        r.initiation("a", "pe1");
-        r.end("a");
-        r.start("b", ip("192.0.2.1"));
-        assert_eq!(r.initiation("b", "pe1"), None);
+        let a = r.start("a", ip("192.0.2.1")).stream;
+        r.initiation(a, "pe1");
+        r.end(a);
+        let b = r.start("b", ip("192.0.2.1")).stream;
+        assert_eq!(r.initiation(b, "pe1"), None);
     }
 
     #[test]
     fn a_merge_moves_every_open_stream_of_the_router() {
         let mut r = Routers::new();
-        r.start("dump.bmp", None);
-        r.initiation("dump.bmp", "pe1");
-        r.start("a", ip("192.0.2.1"));
-        r.start("b", ip("192.0.2.1"));
-        let before = r.epoch();
-        assert!(r.initiation("a", "pe1").is_some_and(|j| j.merged()));
-        assert_ne!(r.epoch(), before);
+        let dump = r.start("dump.bmp", None).stream;
+        r.initiation(dump, "pe1");
+        let a = r.start("a", ip("192.0.2.1")).stream;
+        let b = r.start("b", ip("192.0.2.1")).stream;
+        assert_eq!(r.router(b), RouterId(1));
+        assert!(r.initiation(a, "pe1").is_some_and(|j| j.merged()));
         // "b", a concurrent session from the same address, moved too.
-        assert_eq!(r.router("b"), RouterId(0));
+        assert_eq!(r.router(b), RouterId(0));
     }
 
     #[test]
     fn a_merged_routers_address_leads_to_the_merged_router() {
         let mut r = Routers::new();
-        r.start("dump.bmp", None);
-        r.initiation("dump.bmp", "pe1");
-        r.start("flow", ip("192.0.2.1"));
-        assert!(r.initiation("flow", "pe1").is_some_and(|j| j.merged()));
+        let dump = r.start("dump.bmp", None).stream;
+        r.initiation(dump, "pe1");
+        let flow = r.start("flow", ip("192.0.2.1")).stream;
+        assert!(r.initiation(flow, "pe1").is_some_and(|j| j.merged()));
         assert_eq!(r.start("flow2", ip("192.0.2.1")).router, RouterId(0));
+    }
+
+    #[test]
+    fn ended_streams_are_forgotten_once_nothing_can_name_them() {
+        let mut r = Routers::new();
+        // A router that reconnects all day: one address, one sysName.
+        for i in 0..1000 {
+            let s = r.start(&format!("192.0.2.1:{i}"), ip("192.0.2.1")).stream;
+            r.initiation(s, "pe1");
+            r.end(s);
+        }
+        // Only the latest session is kept: it is the address's and the sysName's latest.
+        assert_eq!(r.streams.iter().flatten().count(), 1);
+        assert!(
+            r.streams.len() <= 2,
+            "slots are reused: {}",
+            r.streams.len()
+        );
+        let next = r.start("192.0.2.1:next", ip("192.0.2.1"));
+        assert!(
+            next.predecessor
+                .is_some_and(|p| p.stream == "192.0.2.1:999" && p.ended)
+        );
+        // A stream that is nobody's latest is forgotten when it ends.
+        let dump = r.start("dump.bmp", None).stream;
+        r.end(dump);
+        assert_eq!(r.streams.iter().flatten().count(), 2);
     }
 }

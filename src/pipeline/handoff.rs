@@ -24,7 +24,7 @@ use crate::decode::bgp::update::{self, PlanChoice};
 use crate::decode::bmp::{self, Body};
 use crate::event::{Decoded, EndReason, Event, Lifecycle, RouterInfo, StreamCtx};
 use crate::finding::{Finding, Kind};
-use crate::identity::{Joined, Predecessor, RouterId, Routers};
+use crate::identity::{Predecessor, RouterId, Routers};
 use crate::stream::read_open;
 use crate::time::Timestamp;
 
@@ -138,8 +138,19 @@ pub enum Item {
         /// Its identity.
         router_id: RouterId,
     },
-    /// What the next message (an Initiation) changed about the stream's identity.
-    Joined(Joined),
+    /// An Initiation changed what is known of a stream's identity.
+    Joined {
+        /// Stream name.
+        name: String,
+        /// Its router before.
+        from: RouterId,
+        /// Its router now.
+        router: RouterId,
+        /// The earlier stream of the same sysName.
+        predecessor: Option<Predecessor>,
+        /// Observed time of the Initiation.
+        time: Option<Timestamp>,
+    },
     /// A message: its octets are `bytes[at..at + len]` of the batch.
     Message {
         /// Observed time.
@@ -303,7 +314,6 @@ fn feed<W: Write>(
     let mut name = String::new();
     let mut router = RouterInfo::default();
     let mut router_id = RouterId::default();
-    let mut joined = None;
     for mut batch in rx {
         let Batch {
             bytes, items, ids, ..
@@ -353,7 +363,21 @@ fn feed<W: Write>(
                     router = r;
                     router_id = id;
                 }
-                Item::Joined(j) => joined = Some(j),
+                Item::Joined {
+                    name,
+                    from,
+                    router: joined,
+                    predecessor,
+                    time,
+                } => sink.lifecycle(&Lifecycle::Joined {
+                    stream: &name,
+                    from,
+                    router: joined,
+                    // The Initiation that joined it came just before, with its router.
+                    info: &router,
+                    predecessor: predecessor.as_ref(),
+                    time,
+                }),
                 Item::Message {
                     observed,
                     offset,
@@ -364,12 +388,10 @@ fn feed<W: Write>(
                 } => {
                     let route_ids = ids.get(first..first + count);
                     let raw = bytes.get(at..at + len).unwrap_or_default();
-                    let change = joined.take();
                     let ctx = StreamCtx {
                         name: &name,
                         router: &router,
                         router_id,
-                        joined: change.as_ref(),
                         observed,
                     };
                     let ev = match redecode(offset, raw, &record, route_ids) {
@@ -393,7 +415,6 @@ fn feed<W: Write>(
                         name: &name,
                         router: &router,
                         router_id,
-                        joined: None,
                         observed,
                     };
                     emit(
@@ -471,9 +492,6 @@ impl HandoffSink {
                 router_id: self.router_id,
             });
         }
-        if let Some(j) = ctx.joined {
-            self.batch.items.push(Item::Joined(j.clone()));
-        }
     }
 
     /// Sends the batch; an error once the other side has stopped (its output failed).
@@ -539,6 +557,20 @@ impl Sink for HandoffSink {
                 router_id,
                 router: router.clone(),
                 how,
+                time,
+            },
+            Lifecycle::Joined {
+                stream,
+                from,
+                router,
+                predecessor,
+                time,
+                ..
+            } => Item::Joined {
+                name: stream.to_string(),
+                from,
+                router,
+                predecessor: predecessor.cloned(),
                 time,
             },
         });

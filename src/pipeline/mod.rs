@@ -145,7 +145,6 @@ pub trait Sink {
             name,
             router: &router,
             router_id: RouterId::NONE,
-            joined: None,
             observed: None,
         };
         *summary.findings.entry(finding.kind).or_default() += 1;

@@ -1,7 +1,8 @@
 //! Decoding of one source: its streams, their routers, and where their events go.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,7 +11,7 @@ use indicatif::ProgressBar;
 use super::{Sink, Summary};
 use crate::event::{Event, Lifecycle, RouterInfo, StreamCtx};
 use crate::finding::{Finding, Kind};
-use crate::identity::{Joined, RouterId, Routers};
+use crate::identity::{RouterId, Routers, StreamHandle};
 use crate::source::{Consumer, Control, SourceEvent, SourceNotice};
 use crate::stream::{Delivery, Splitter, StreamDecoder};
 use crate::time::Timestamp;
@@ -27,9 +28,8 @@ pub const GARBAGE_LIMIT: u64 = 1 << 20;
 struct OpenStream {
     name: String,
     decoder: StreamDecoder,
-    router_id: RouterId,
-    /// The identity's epoch when `router_id` was read: a merge since may have moved it.
-    epoch: u64,
+    /// Its identity, which tells its router.
+    handle: StreamHandle,
     health: StreamHealth,
 }
 
@@ -57,6 +57,9 @@ pub struct DecodeRun<'r, W: Write> {
     streams: HashMap<u64, OpenStream>,
     /// How many streams of this source had each name.
     names: HashMap<String, u32>,
+    /// Router addresses of this source's streams so far: a stream from one of them is a
+    /// reconnect (or a second session).
+    addresses: HashSet<IpAddr>,
     write_err: Option<io::Error>,
     bar: Option<ProgressBar>,
     /// This run's lane, when the work is split by peer (see [`super::lanes`]).
@@ -90,6 +93,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             routers,
             streams: HashMap::new(),
             names: HashMap::new(),
+            addresses: HashSet::new(),
             write_err: None,
             bar: None,
             lane: None,
@@ -149,14 +153,17 @@ impl<'r, W: Write> DecodeRun<'r, W> {
     fn finding(&mut self, stream: Option<u64>, finding: Finding) {
         let none = RouterInfo::default();
         let (name, router, router_id) = match stream.and_then(|s| self.streams.get(&s)) {
-            Some(s) => (s.name.as_str(), &s.decoder.router, s.router_id),
+            Some(s) => (
+                s.name.as_str(),
+                &s.decoder.router,
+                self.routers.router(s.handle),
+            ),
             None => (self.input, &none, RouterId::NONE),
         };
         let ctx = StreamCtx {
             name,
             router,
             router_id,
-            joined: None,
             observed: None,
         };
         emit(
@@ -191,12 +198,13 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                     self.summary.streams += 1;
                 }
                 let started = self.routers.start(&name, router);
+                let reconnect = router.is_some_and(|a| !self.addresses.insert(a));
                 self.sink.lifecycle(&Lifecycle::StreamStart {
                     stream: &name,
                     router_id: started.router,
                     address: router,
                     time: time.map(micros_only),
-                    reconnect: started.known,
+                    reconnect,
                     predecessor: started.predecessor.as_ref(),
                 });
                 self.streams.insert(
@@ -204,8 +212,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                     OpenStream {
                         name,
                         decoder,
-                        router_id: started.router,
-                        epoch: self.routers.epoch(),
+                        handle: started.stream,
                         health: StreamHealth::default(),
                     },
                 );
@@ -227,12 +234,12 @@ impl<'r, W: Write> DecodeRun<'r, W> {
             }
             SourceEvent::StreamEnd { id, time, how } => {
                 self.with_stream(id.0, time, |dec, lane, sink| dec.finish_lane(lane, sink));
-                if let Some(mut s) = self.streams.remove(&id.0) {
-                    refresh(&mut s, self.routers);
-                    self.routers.end(&s.name);
+                if let Some(s) = self.streams.remove(&id.0) {
+                    let router_id = self.routers.router(s.handle);
+                    self.routers.end(s.handle);
                     self.sink.lifecycle(&Lifecycle::StreamEnd {
                         stream: &s.name,
-                        router_id: s.router_id,
+                        router_id,
                         router: &s.decoder.router,
                         how,
                         time: time.map(micros_only),
@@ -293,7 +300,6 @@ impl<'r, W: Write> DecodeRun<'r, W> {
         let Some(stream) = self.streams.get_mut(&id) else {
             return;
         };
-        refresh(stream, self.routers);
         let (sink, out, summary, write_err, limit, routers) = (
             &mut *self.sink,
             &mut *self.out,
@@ -304,8 +310,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
         );
         let name = stream.name.as_str();
         let health = &mut stream.health;
-        let router_id = &mut stream.router_id;
-        let epoch = &mut stream.epoch;
+        let handle = stream.handle;
         let before = summary.messages;
         f(
             &mut stream.decoder,
@@ -318,8 +323,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                         let ctx = StreamCtx {
                             name,
                             router,
-                            router_id: *router_id,
-                            joined: None,
+                            router_id: routers.router(handle),
                             observed,
                         };
                         sink.foreign(&ctx, peer);
@@ -327,18 +331,14 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                     }
                 };
                 // Every lane decodes every Initiation: each lane's identity decides alike.
-                let joined: Option<Joined> = match (ev, router.sys_name.as_deref()) {
+                let joined = match (ev, router.sys_name.as_deref()) {
                     (Event::Message(d), Some(sys_name))
                         if matches!(d.msg.body, crate::decode::bmp::Body::Initiation(_)) =>
                     {
-                        routers.initiation(name, sys_name)
+                        routers.initiation(handle, sys_name)
                     }
                     _ => None,
                 };
-                if let Some(j) = &joined {
-                    *router_id = j.router;
-                    *epoch = routers.epoch();
-                }
                 match ev {
                     Event::Message(d) => health.progress = d.offset + d.raw.len() as u64,
                     Event::Finding(f) if f.kind == Kind::GarbageSkipped => {
@@ -351,8 +351,7 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                 let ctx = StreamCtx {
                     name,
                     router,
-                    router_id: *router_id,
-                    joined: joined.as_ref(),
+                    router_id: routers.router(handle),
                     observed,
                 };
                 if counted {
@@ -362,6 +361,16 @@ impl<'r, W: Write> DecodeRun<'r, W> {
                     if let Err(e) = sink.event(&ctx, ev, out) {
                         *write_err = Some(e);
                     }
+                }
+                if let Some(j) = &joined {
+                    sink.lifecycle(&Lifecycle::Joined {
+                        stream: name,
+                        from: j.from,
+                        router: j.router,
+                        info: router,
+                        predecessor: j.predecessor.as_ref(),
+                        time: observed,
+                    });
                 }
             },
         );
@@ -430,15 +439,6 @@ impl<W: Write> Consumer for DecodeRun<'_, W> {
             }
         }
         self.control(None)
-    }
-}
-
-/// Reads a stream's router again when a merge may have moved it (a concurrent session of a
-/// router that another stream's Initiation showed to be an earlier one).
-fn refresh(stream: &mut OpenStream, routers: &mut Routers) {
-    if stream.epoch != routers.epoch() {
-        stream.router_id = routers.router(&stream.name);
-        stream.epoch = routers.epoch();
     }
 }
 

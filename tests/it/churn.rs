@@ -696,34 +696,41 @@ fn feed_stream(
         router_id: started.router,
         address,
         time: None,
-        reconnect: started.known,
+        reconnect: started.predecessor.is_some(),
         predecessor: started.predecessor.as_ref(),
     });
-    let mut router_id = started.router;
+    let handle = started.stream;
     let mut dec = StreamDecoder::new(1 << 20);
     dec.router.address = address;
     let mut sink = |router: &bmpctl::event::RouterInfo, ev: Event<'_>| {
         let joined = match (&ev, router.sys_name.as_deref()) {
             (Event::Message(d), Some(sys_name)) if matches!(d.msg.body, Body::Initiation(_)) => {
-                routers.initiation(name, sys_name)
+                routers.initiation(handle, sys_name)
             }
             _ => None,
         };
-        if let Some(j) = &joined {
-            router_id = j.router;
-        }
         let ctx = StreamCtx {
             name,
             router,
-            router_id,
-            joined: joined.as_ref(),
+            router_id: routers.router(handle),
             observed: None,
         };
         view.event(&ctx, &ev);
+        if let Some(j) = &joined {
+            view.lifecycle(&Lifecycle::Joined {
+                stream: name,
+                from: j.from,
+                router: j.router,
+                info: router,
+                predecessor: j.predecessor.as_ref(),
+                time: None,
+            });
+        }
     };
     dec.push(bytes, &mut sink);
     dec.finish(&mut sink);
-    routers.end(name);
+    let router_id = routers.router(handle);
+    routers.end(handle);
     view.lifecycle(&Lifecycle::StreamEnd {
         stream: name,
         router_id,

@@ -719,3 +719,53 @@ fn adj_rib_in_gauge_compares_with_pre_policy_only() {
     assert_eq!(pre_row["gauge_mismatch"]["gauge"], 5, "{pre_row}");
     assert_eq!(pre_row["gauge_mismatch"]["tracked"], 2, "{pre_row}");
 }
+
+/// A capture of router pe1's BMP session (its address known), then a raw dump of a later
+/// session of it (the same sysName, no address) in which the peer came up again and has sent
+/// nothing yet. The dump is a new session of the captured router whether or not a filter keeps
+/// its Initiation from the view: one router, its table cleared by the new session.
+#[test]
+fn a_later_session_joined_by_sys_name_is_a_new_session_with_or_without_a_filter() {
+    use bmpctl::testkit::pcap::{Link, pcap};
+    use bmpctl::testkit::session::router_flow;
+
+    let p = bmp::Peer::global(v4(198, 51, 100, 1), 65001, [198, 51, 100, 1]);
+    let first = [
+        initiation("pe1"),
+        peer_up(&p, None),
+        announce_v4(&p, None, &["10.0.0.0/24", "10.0.1.0/24"]),
+    ]
+    .concat();
+    let mut flow = router_flow(1);
+    let frames = [
+        ((1_700_000_000, 0), flow.syn().frame(Link::Ethernet)),
+        ((1_700_000_001, 0), flow.data(&first).frame(Link::Ethernet)),
+    ];
+    let later = [initiation("pe1"), peer_up(&p, None)].concat();
+    let dir = TempDir::new("peers-joined-by-sys-name");
+    let capture = dir.write("first.pcap", &pcap(Link::Ethernet.linktype(), &frames));
+    let dump = dir.write("later.bmp", &later);
+
+    for filter in [None, Some("198.51.100.1")] {
+        let mut cmd = bmpctl();
+        cmd.args(["peers", "--json"]);
+        if let Some(peer) = filter {
+            cmd.args(["--peer", peer]);
+        }
+        let out = cmd.arg(&capture).arg(&dump).output().expect("run bmpctl");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+        let rows = v["peers"].as_array().expect("peers array");
+        assert_eq!(
+            rows.len(),
+            1,
+            "filter {filter:?}: one router, one row: {rows:#?}"
+        );
+        let row = &rows[0];
+        assert_eq!(row["address"], "198.51.100.1", "filter {filter:?}");
+        assert_eq!(row["state"], "up", "filter {filter:?}: {row:#?}");
+        assert_eq!(
+            row["routes"], 0,
+            "filter {filter:?}: the later session re-sent nothing yet: {row:#?}"
+        );
+    }
+}

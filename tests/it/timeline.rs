@@ -612,3 +612,50 @@ fn captures_peer_down_and_back_up() {
     assert_eq!(skews[0]["router"], "198.51.100.154");
     assert_eq!(skews[0]["skew_seconds"], -66.957576);
 }
+
+/// `reconnect` says that the same input (a capture, a live station) saw an earlier connection
+/// from the router's address; a second input of the same router is a later session of it
+/// (`replaces`), not a reconnect the input saw.
+#[test]
+fn reconnect_is_what_one_input_saw() {
+    use bmpctl::testkit::pcap::{Flow, Link, pcap};
+
+    let d = dir("reconnect-per-input");
+    let router = v4([192, 0, 2, 11]);
+    let station = (v4([192, 0, 2, 1]), 11019);
+    let mut frames = Vec::new();
+    for (i, port) in [40_001u16, 40_002].into_iter().enumerate() {
+        let mut flow = Flow::new((router, port), station, 1000 + i as u32 * 0x1000_0000);
+        let t = 1_700_000_000 + 100 * i as u32;
+        frames.push(((t, 0), flow.syn().frame(Link::Ethernet)));
+        let session = initiation("r1", "capture");
+        frames.push(((t + 1, 0), flow.data(&session).frame(Link::Ethernet)));
+        frames.push(((t + 2, 0), flow.fin().frame(Link::Ethernet)));
+    }
+    let capture = write(
+        &d,
+        "two-connections.pcap",
+        &pcap(Link::Ethernet.linktype(), &frames),
+    );
+
+    let v = timeline_json(&[&capture, &capture]);
+    let starts: Vec<(bool, bool)> = events(&v)
+        .iter()
+        .filter(|e| e["event"] == "session_start")
+        .map(|e| (e["reconnect"] == true, !e["replaces"].is_null()))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            // In time order, the two inputs side by side. The first connection of the first
+            // input; that of the second input: a later session of the router, but not a
+            // reconnect that input saw.
+            (false, false),
+            (false, true),
+            // The second connection of each: a reconnect each input saw.
+            (true, true),
+            (true, true),
+        ],
+        "{v:#}"
+    );
+}

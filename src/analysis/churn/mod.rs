@@ -144,9 +144,6 @@ struct StreamState {
     id: u32,
     /// Its router (an index into `Churn::routers`).
     router: usize,
-    /// Its router as the stream context last gave it: when the context gives another, the
-    /// stream turned out to be a new session of an earlier router.
-    router_id: RouterId,
     /// Its latest event time, microseconds.
     last_time: Option<u64>,
 }
@@ -273,70 +270,70 @@ impl Churn {
     }
 
     /// The stream's state, binding it to its router on its first message (a new session of
-    /// a known router starts the dumps of its peers), and again when its Initiation showed it
-    /// to be a new session of an earlier router.
+    /// a known router starts the dumps of its peers).
     fn bind(&mut self, ctx: &StreamCtx<'_>) -> &mut StreamState {
-        match self.streams.get(ctx.name) {
-            Some(s) if s.router_id == ctx.router_id => {}
-            Some(s) => {
-                let (id, from) = (s.id, s.router);
-                self.rejoin(ctx, id, from);
-            }
-            None => {
-                let router = self.router(ctx.router_id, ctx.router_name());
-                let id = self.next_stream;
-                self.next_stream += 1;
-                self.session_start(router, id);
-                self.streams.insert(
-                    ctx.name.to_string(),
-                    StreamState {
-                        id,
-                        router,
-                        router_id: ctx.router_id,
-                        last_time: None,
-                    },
-                );
-            }
+        if !self.streams.contains_key(ctx.name) {
+            let router = self.router(ctx.router_id, ctx.router_name());
+            let id = self.next_stream;
+            self.next_stream += 1;
+            self.session_start(router, id);
+            self.streams.insert(
+                ctx.name.to_string(),
+                StreamState {
+                    id,
+                    router,
+                    last_time: None,
+                },
+            );
         }
         self.streams.get_mut(ctx.name).expect("stream bound")
     }
 
-    /// Stream `id`, bound to router `from`, belongs to the context's router now (`ctx.joined`
-    /// on its Initiation; later when a filter kept the Initiation from this view): what was
-    /// seen of `from` is that router's, and this stream is a new session of it.
-    fn rejoin(&mut self, ctx: &StreamCtx<'_>, id: u32, from: usize) {
-        let into = self.router(ctx.router_id, ctx.router_name());
-        if into != from {
-            for i in 0..self.rows.len() {
-                if self.rows[i].router != from {
-                    continue;
-                }
-                let (pk, rib) = (PeerKey::from(&self.rows[i].peer), self.rows[i].rib);
-                // A peer the router already has keeps its row there; this one stays behind.
-                if let std::collections::hash_map::Entry::Vacant(e) =
-                    self.row_ids.entry((into, pk, rib))
-                {
-                    e.insert(i);
-                    self.row_ids.remove(&(from, pk, rib));
-                    self.rows[i].router = into;
-                }
-            }
-            // Other streams of `from` (sessions of the same address) went along.
-            for s in self.streams.values_mut() {
-                if s.router == from {
-                    s.router = into;
-                }
-            }
-            for r in self.router_ids.values_mut() {
-                if *r == from {
-                    *r = into;
-                }
-            }
-            self.session_start(into, id);
+    /// Router `from` turned out to be router `into` ([`crate::identity`]), in a new session on
+    /// `stream`: what was seen of `from` is `into`'s.
+    fn merge(&mut self, from: RouterId, into: RouterId, stream: &str, name: String) {
+        let Some(&from) = self.router_ids.get(&from) else {
+            return; // nothing of it passed the filter
+        };
+        let Some(&into_row) = self.router_ids.get(&into) else {
+            // Nothing of `into` passed the filter: this view's router is the same one.
+            self.router_ids.insert(into, from);
+            self.routers[from].name = name;
+            return;
+        };
+        let into = into_row;
+        self.routers[into].name = name;
+        if into == from {
+            return;
         }
-        if let Some(s) = self.streams.get_mut(ctx.name) {
-            s.router = into;
-            s.router_id = ctx.router_id;
+        for i in 0..self.rows.len() {
+            if self.rows[i].router != from {
+                continue;
+            }
+            let (pk, rib) = (PeerKey::from(&self.rows[i].peer), self.rows[i].rib);
+            // A peer the router already has keeps its row there; this one stays behind.
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                self.row_ids.entry((into, pk, rib))
+            {
+                e.insert(i);
+                self.row_ids.remove(&(from, pk, rib));
+                self.rows[i].router = into;
+            }
+        }
+        // Every stream of `from` (this one, and sessions of the same address) goes along.
+        for s in self.streams.values_mut() {
+            if s.router == from {
+                s.router = into;
+            }
+        }
+        for r in self.router_ids.values_mut() {
+            if *r == from {
+                *r = into;
+            }
+        }
+        // A stream this view has not seen a message of starts the session when it does.
+        if let Some(id) = self.streams.get(stream).map(|s| s.id) {
+            self.session_start(into, id);
         }
     }
 
@@ -641,6 +638,13 @@ impl Analysis for Churn {
             self.grid.observe(t);
         }
         if is_init {
+            // The stream may be joining an earlier router: the Joined that follows moves it
+            // there; the name is that router's already.
+            let router = self
+                .router_ids
+                .get(&ctx.router_id)
+                .copied()
+                .unwrap_or(router);
             self.routers[router].name = ctx.router_name();
             return;
         }
@@ -691,6 +695,16 @@ impl Analysis for Churn {
                     }
                 }
             }
+            Lifecycle::Joined {
+                stream,
+                from,
+                router,
+                info,
+                ..
+            } if from != router => {
+                self.merge(*from, *router, stream, info.name(stream).to_string());
+            }
+            Lifecycle::Joined { .. } => {}
         }
     }
 }

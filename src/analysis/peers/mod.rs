@@ -218,28 +218,31 @@ impl Peers {
         }
     }
 
-    /// An Initiation: the sysName is learnt; a stream that turned out to be a new session of an
-    /// earlier router ([`crate::identity`]) brings what was seen of it there.
-    fn initiation(&mut self, router: usize, ctx: &StreamCtx<'_>, time: Time) {
+    /// An Initiation: the sysName is learnt.
+    fn initiation(&mut self, router: usize, ctx: &StreamCtx<'_>) {
         let Some(name) = ctx.router.sys_name.clone() else {
             return;
         };
-        if let Some(joined) = ctx.joined.filter(|j| j.merged()) {
-            self.merge(joined.from.index(), router, ctx.name, time);
-            self.router(router).initiated = true;
-            return;
-        }
         let r = self.router(router);
         r.sys_name = Some(name);
         r.initiated = true;
     }
 
-    /// Router `from` turned out to be router `into`, in a new session on `stream`.
+    /// Router `from` turned out to be router `into` ([`crate::identity`]), in a new session on
+    /// `stream`: what was seen of `from` is `into`'s.
     fn merge(&mut self, from: usize, into: usize, stream: &str, time: Time) {
         if !self.known(from) {
             return;
         }
+        let time = time.or(self.router(from).last_time);
+        if !self.known(into) {
+            self.add_router(into, stream, None, time);
+        }
+        // The merge does not change how the session began: its Initiation (when this view saw
+        // it) said so already.
+        let initiated = self.router(into).initiated;
         self.new_session(into, time);
+        self.router(into).initiated = initiated;
         let from_address = self.router(from).address;
         let target = self.router(into);
         target.address = target.address.or(from_address);
@@ -476,16 +479,10 @@ impl Analysis for Peers {
             }
         };
         let router = self.router_of(ctx);
-        // A stream that turned out to be a new session of an earlier router keeps its own
-        // clock until that router takes it over.
-        let clock = match ctx.joined {
-            Some(j) if j.merged() && self.known(j.from.index()) => j.from.index(),
-            _ => router,
-        };
-        let t = event_time(ctx, ev).or(self.router(clock).last_time);
-        self.router(clock).last_time = t;
+        let t = event_time(ctx, ev).or(self.router(router).last_time);
+        self.router(router).last_time = t;
         match &d.msg.body {
-            Body::Initiation(_) => self.initiation(router, ctx, t),
+            Body::Initiation(_) => self.initiation(router, ctx),
             Body::Termination(_) => self.session_ended(router, "termination", t),
             Body::PeerUp(p, _) => self.peer_up(router, p, d, t),
             Body::PeerDown(p, down) => self.peer_down(router, p, &down.reason, t),
@@ -535,6 +532,14 @@ impl Analysis for Peers {
                     self.session_ended(router, how.name(), time);
                 }
             }
+            Lifecycle::Joined {
+                stream,
+                from,
+                router,
+                time,
+                ..
+            } if from != router => self.merge(from.index(), router.index(), stream, time),
+            Lifecycle::Joined { .. } => {}
         }
     }
 }

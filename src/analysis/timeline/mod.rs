@@ -267,14 +267,7 @@ impl Timeline {
         );
     }
 
-    fn initiation(
-        &mut self,
-        ctx: &StreamCtx<'_>,
-        s: usize,
-        time: Option<Timestamp>,
-        tlvs: &[InfoTlv<'_>],
-        first: bool,
-    ) {
+    fn initiation(&mut self, s: usize, time: Option<Timestamp>, tlvs: &[InfoTlv<'_>], first: bool) {
         if first {
             self.streams[s].initiated = true;
         }
@@ -302,10 +295,6 @@ impl Timeline {
                 information,
             },
         );
-        // The stream identity knows whether this sysName ties the stream to an earlier one.
-        if let Some(previous) = ctx.joined.and_then(|j| j.predecessor.as_ref()) {
-            self.replaced(s, time, previous);
-        }
     }
 
     fn termination(&mut self, s: usize, time: Option<Timestamp>, tlvs: &[InfoTlv<'_>]) {
@@ -708,7 +697,7 @@ impl Analysis for Timeline {
                     self.streams[s].address = ctx.router.address;
                 }
                 match &d.msg.body {
-                    Body::Initiation(tlvs) => self.initiation(ctx, s, time, tlvs, first),
+                    Body::Initiation(tlvs) => self.initiation(s, time, tlvs, first),
                     Body::Termination(tlvs) => self.termination(s, time, tlvs),
                     Body::PeerUp(p, up) => {
                         self.peer_up(ctx, s, time, p, up, d.opens.as_deref());
@@ -793,6 +782,18 @@ impl Analysis for Timeline {
                 );
                 self.open.remove(stream);
             }
+            // The stream identity tied the stream to an earlier one by its sysName.
+            Lifecycle::Joined {
+                stream,
+                predecessor: Some(previous),
+                time,
+                ..
+            } => {
+                if let Some(&s) = self.open.get(stream) {
+                    self.replaced(s, time, previous);
+                }
+            }
+            Lifecycle::Joined { .. } => {}
         }
     }
 }
@@ -830,11 +831,17 @@ mod tests {
         let mut decoder = StreamDecoder::new(u32::MAX);
         let bytes = bmp::initiation(&[(info::SYS_NAME, sys_name.as_bytes())]);
         decoder.push(&bytes, &mut |router, ev| {
-            let ctx = StreamCtx {
-                joined,
-                ..StreamCtx::new(stream, router, None)
-            };
-            view.event(&ctx, &ev);
+            view.event(&StreamCtx::new(stream, router, None), &ev);
+            if let Some(j) = joined {
+                view.lifecycle(&Lifecycle::Joined {
+                    stream,
+                    from: j.from,
+                    router: j.router,
+                    info: router,
+                    predecessor: j.predecessor.as_ref(),
+                    time: None,
+                });
+            }
         });
     }
 
