@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -34,12 +34,7 @@ impl Inputs {
 
     /// Opens one of them.
     fn open(&self, path: &Path) -> io::Result<Box<dyn Source>> {
-        let mut opts = self.options.clone();
-        if path.as_os_str() == "-" {
-            // A pipe delivers a live stream: do not wait for large chunks before decoding.
-            opts.read_chunk = 4096;
-        }
-        crate::source::open(path, opts)
+        crate::source::open(path, self.options.clone())
     }
 }
 
@@ -58,6 +53,9 @@ pub(super) fn decode_files<W: Write>(
     // Other lanes read the same inputs: the first reports what goes wrong with them.
     let first = lane.as_deref().is_none_or(Lane::is_first);
     for path in &inputs.files {
+        if abort.is_some_and(|a| a.load(Ordering::Relaxed)) {
+            break; // another part of the run failed: the rest is not wanted
+        }
         let name = path.to_string_lossy().into_owned();
         let source = match inputs.open(path) {
             Ok(s) => s,

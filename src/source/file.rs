@@ -33,9 +33,12 @@ impl std::fmt::Debug for FileSource {
 
 impl FileSource {
     /// Opens `path`; `-` is standard input. The input's name is the path as given.
-    pub fn open(path: &Path, opts: SourceOptions) -> io::Result<FileSource> {
+    pub fn open(path: &Path, mut opts: SourceOptions) -> io::Result<FileSource> {
         let name = path.to_string_lossy().into_owned();
         let (reader, len): (Box<dyn Read + Send>, Option<u64>) = if name == "-" {
+            // A pipe delivers a live stream: do not wait for large chunks before decoding
+            // (or before replaying).
+            opts.read_chunk = opts.read_chunk.min(4096);
             (Box::new(io::stdin()), None)
         } else {
             let f = File::open(path)?;

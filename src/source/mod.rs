@@ -578,6 +578,9 @@ fn raw<R: Read>(
         router: None,
         time: None,
     });
+    // Raw BMP needs no whole headers per read: hand on what arrives, so that a pipe's last
+    // messages are decoded when they arrive, not when the next chunk fills.
+    input.fill = false;
     let mut buf = vec![0u8; opts.read_chunk.max(4096)];
     let result = loop {
         match input.read(&mut buf) {
@@ -608,6 +611,9 @@ pub(crate) struct Counting<R> {
     prefix_pos: usize,
     pub(crate) count: u64,
     pub(crate) error: Option<io::Error>,
+    /// Fill each read as far as the input allows; else return what one read of the input
+    /// gives, as soon as it gives anything.
+    fill: bool,
 }
 
 impl<R: Read> Counting<R> {
@@ -618,6 +624,7 @@ impl<R: Read> Counting<R> {
             prefix_pos: 0,
             count: 0,
             error: None,
+            fill: true,
         }
     }
 
@@ -658,7 +665,7 @@ impl<R: Read> Read for Counting<R> {
                 self.prefix_pos = 0;
             }
         }
-        while got < buf.len() {
+        while got < buf.len() && (self.fill || got == 0) {
             match self.inner.read(&mut buf[got..]) {
                 Ok(0) => break,
                 Ok(n) => got += n,

@@ -418,3 +418,39 @@ fn live_churn_view_takes_interval_and_top() {
         file["peers"].as_array().unwrap().len()
     );
 }
+
+/// `replay -` forwards a pipe as it arrives, as `decode -` decodes it: the station gets the
+/// first messages while standard input is still open.
+#[test]
+fn replay_from_a_pipe_forwards_before_the_pipe_ends() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let to = listener.local_addr().unwrap().to_string();
+    let mut replay = crate::support::bmpctl_command()
+        .args(["replay", "--fast", "-", "--to", &to])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let bytes = std::fs::read(sample()).unwrap();
+    let mut stdin = replay.stdin.take().unwrap();
+    stdin.write_all(&bytes).unwrap();
+    stdin.flush().unwrap();
+    // The pipe stays open: everything written must arrive all the same.
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut got = vec![0u8; bytes.len()];
+    let read = conn.read_exact(&mut got);
+    drop(stdin);
+    let status = replay.wait().unwrap();
+    if let Err(e) = read {
+        let n = got.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        panic!(
+            "the replayed bytes arrive while the pipe is open: {e} (about {n} of {} bytes)",
+            bytes.len()
+        );
+    }
+    assert_eq!(got, bytes);
+    assert_eq!(status.code(), Some(0));
+}
