@@ -215,7 +215,42 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     if !secs.is_finite() || secs <= 0.0 || secs > 1e9 {
         return Err(bad());
     }
-    Ok(std::time::Duration::from_secs_f64(secs))
+    let d = std::time::Duration::from_secs_f64(secs);
+    // Shorter would redraw, reconnect or bucket (in microseconds) in a tight loop, or not at
+    // all once rounded to zero.
+    if d < std::time::Duration::from_millis(1) {
+        return Err(format!("'{s}' is too short: use at least 1ms"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_in_every_unit_and_none_too_short() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("1ms"), Ok(Duration::from_millis(1)));
+        for bad in [
+            "0",
+            "0s",
+            "0.0000000001",
+            "0.5ms",
+            "-1s",
+            "5x",
+            "",
+            "ms",
+            "inf",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
 }
 
 /// Arguments of `decode`.
