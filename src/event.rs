@@ -117,11 +117,7 @@ impl RouterInfo {
     /// What names the router of stream `stream`: its sysName once seen, else its address,
     /// else the stream's name.
     pub fn name<'a>(&'a self, stream: &'a str) -> RouterName<'a> {
-        match (&self.sys_name, self.address) {
-            (Some(name), _) => RouterName::SysName(name),
-            (None, Some(addr)) => RouterName::Address(addr),
-            (None, None) => RouterName::Stream(stream),
-        }
+        RouterName::new(self.sys_name.as_deref(), self.address, stream)
     }
 }
 
@@ -134,6 +130,18 @@ pub enum RouterName<'a> {
     Address(IpAddr),
     /// Neither known: the stream's name.
     Stream(&'a str),
+}
+
+impl<'a> RouterName<'a> {
+    /// The rule every view names routers by: the sysName once seen, else the address, else
+    /// the name of the stream it came on.
+    pub fn new(sys_name: Option<&'a str>, address: Option<IpAddr>, stream: &'a str) -> Self {
+        match (sys_name, address) {
+            (Some(name), _) => RouterName::SysName(name),
+            (None, Some(addr)) => RouterName::Address(addr),
+            (None, None) => RouterName::Stream(stream),
+        }
+    }
 }
 
 impl std::fmt::Display for RouterName<'_> {

@@ -10,6 +10,7 @@ use crate::analysis::timeline::report::{
     DumpFrom, Event, EventKind, Notification, PeerSummary, Report,
 };
 use crate::decode::bmp::header::PeerHeader;
+use crate::decode::bmp::peer_down::{ClosedBy, closed_by};
 use crate::decode::codes;
 use crate::event::EndReason;
 use crate::finding::Severity;
@@ -364,14 +365,12 @@ fn detail(what: &EventKind) -> String {
 
 /// A Peer Down reason in a few words (the JSON has the full name).
 fn reason_words(code: u8) -> &'static str {
-    match code {
-        1 => "local close",
-        2 => "local close",
-        3 => "remote close",
-        4 => "remote close, no data",
-        5 => "peer de-configured",
-        6 => "local close",
-        0 => "reserved reason",
+    match (code, closed_by(code)) {
+        (4, _) => "remote close, no data",
+        (_, Some(ClosedBy::Local)) => "local close",
+        (_, Some(ClosedBy::Remote)) => "remote close",
+        (5, None) => "peer de-configured",
+        (0, None) => "reserved reason",
         _ => codes::peer_down_reason_name(code),
     }
 }

@@ -143,7 +143,7 @@ impl Peers {
             self.routers.resize_with(router + 1, || None);
         }
         self.routers[router] = Some(Router {
-            key: address.map_or_else(|| stream.to_string(), |a| a.to_string()),
+            first_stream: stream.to_string(),
             address,
             sys_name: None,
             stream: stream.to_string(),

@@ -2,6 +2,7 @@
 
 use crate::analysis::notification::NotificationReport;
 use crate::decode::family::Family;
+use crate::event::RouterName;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -81,8 +82,8 @@ impl std::hash::Hash for RowKey {
 /// A router, as far as this view needs it (its identity is [`crate::identity`]'s).
 #[derive(Debug)]
 pub(super) struct Router {
-    /// Address, else the name of its first stream: its name before the sysName is known.
-    pub key: String,
+    /// The name of its first stream: its name while neither sysName nor address is known.
+    pub first_stream: String,
     pub address: Option<IpAddr>,
     pub sys_name: Option<String>,
     /// The stream currently carrying the router's session.
@@ -100,11 +101,7 @@ pub(super) struct Router {
 impl Router {
     /// sysName, else address, else the stream name it was first seen on.
     pub fn name(&self) -> String {
-        match (&self.sys_name, self.address) {
-            (Some(n), _) => n.clone(),
-            (None, Some(a)) => a.to_string(),
-            (None, None) => self.key.clone(),
-        }
+        RouterName::new(self.sys_name.as_deref(), self.address, &self.first_stream).to_string()
     }
 }
 

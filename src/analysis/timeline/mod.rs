@@ -65,6 +65,7 @@ use crate::analysis::notification::NotificationReport;
 use crate::decode::family::Family;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 pub use report::Report;
@@ -82,7 +83,7 @@ use crate::decode::bmp::peer_down::Reason;
 use crate::decode::bmp::peer_up::PeerUp;
 use crate::decode::bmp::{BmpMessage, Body};
 use crate::decode::codes;
-use crate::event::{Event, Lifecycle, RouterInfo, StreamCtx, event_time};
+use crate::event::{Event, Lifecycle, RouterInfo, RouterName, StreamCtx, event_time};
 use crate::filter::Filter;
 use crate::finding::{Finding, Kind, Severity};
 use crate::hash::FastBuild;
@@ -171,6 +172,9 @@ pub struct Timeline {
     peers: BTreeMap<(String, PeerKey), PeerHistory>,
     /// Router names that had their `clock_skew`.
     skew_reported: HashSet<String>,
+    /// A router's name written out, to look it up in `skew_reported` without allocating for
+    /// every message of a router whose clock is off.
+    name_buf: String,
 }
 
 impl Timeline {
@@ -183,6 +187,7 @@ impl Timeline {
             open: HashMap::new(),
             peers: BTreeMap::new(),
             skew_reported: HashSet::new(),
+            name_buf: String::new(),
         }
     }
 
@@ -519,9 +524,12 @@ impl Timeline {
         if !(skew > limit || (skew < -limit && behind_counts)) {
             return;
         }
-        if !self.skew_reported.insert(ctx.router_name()) {
+        self.name_buf.clear();
+        let _ = write!(self.name_buf, "{}", ctx.router_display());
+        if self.skew_reported.contains(self.name_buf.as_str()) {
             return;
         }
+        self.skew_reported.insert(self.name_buf.clone());
         let detail = format!(
             "router clock {} {} the observed time (or the capture was re-timestamped)",
             Seconds(skew.unsigned_abs()),
@@ -547,11 +555,7 @@ impl Timeline {
     /// The router's name for a stream: sysName, else address, else stream name.
     fn router_name(&self, s: usize) -> String {
         let st = &self.streams[s];
-        match (&st.sys_name, st.address) {
-            (Some(n), _) => n.clone(),
-            (None, Some(a)) => a.to_string(),
-            (None, None) => st.name.clone(),
-        }
+        RouterName::new(st.sys_name.as_deref(), st.address, &st.name).to_string()
     }
 
     fn lifecycle_passes(&self, e: &Stored) -> bool {
