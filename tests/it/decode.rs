@@ -656,6 +656,19 @@ fn timestamps_and_router_time() {
     assert_eq!(m["observed_time"], Value::Null);
 }
 
+#[test]
+fn router_time_clamps_out_of_range_microseconds() {
+    // Microseconds of a second or more are malformed: shown as the last microsecond of the
+    // stamped second (as before the time type existed), not carried into later seconds, and
+    // the header field itself is reported as sent.
+    for usec in [1_000_000, 2_500_000, u32::MAX] {
+        let (_, m) = stats_peer(&peer_a().with_time(1_700_000_000, usec));
+        assert_eq!(m["router_time"], "2023-11-14T22:13:20.999999Z", "{usec}");
+        assert_eq!(m["peer"]["timestamp_sec"], 1_700_000_000u32);
+        assert_eq!(m["peer"]["timestamp_usec"], usec);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. UPDATE contents
 // ---------------------------------------------------------------------------------------------

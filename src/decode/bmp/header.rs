@@ -337,8 +337,13 @@ impl PeerHeader {
     }
 
     /// The router's timestamp of the message, unless it is 0 (unavailable).
+    ///
+    /// Microseconds of a second or more (malformed: the field is the fraction of the second)
+    /// are clamped to 999 999 rather than carried into the seconds: the message stays in the
+    /// second the router stamped, so its order among that router's messages is kept.
     pub fn time(&self) -> Option<Timestamp> {
-        (self.ts_sec != 0).then(|| Timestamp::from_micros(self.ts_sec.into(), self.ts_usec))
+        (self.ts_sec != 0)
+            .then(|| Timestamp::from_micros(self.ts_sec.into(), self.ts_usec.min(999_999)))
     }
 
     /// The peer address.
@@ -460,6 +465,39 @@ pub fn plausible_per_peer_header(b: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::testkit::workload::XorShift;
+
+    fn stamped(ts_sec: u32, ts_usec: u32) -> PeerHeader {
+        let mut b = [0u8; PER_PEER_HEADER_LEN];
+        b[34..38].copy_from_slice(&ts_sec.to_be_bytes());
+        b[38..42].copy_from_slice(&ts_usec.to_be_bytes());
+        PeerHeader::from_octets(&b)
+    }
+
+    #[test]
+    fn router_time_clamps_microseconds_within_the_second() {
+        // 1 700 000 000 s after the epoch is 2023-11-14T22:13:20Z.
+        let time = |usec| stamped(1_700_000_000, usec).time().map(|t| t.to_string());
+        assert_eq!(
+            time(123_456).as_deref(),
+            Some("2023-11-14T22:13:20.123456Z")
+        );
+        assert_eq!(
+            time(999_999).as_deref(),
+            Some("2023-11-14T22:13:20.999999Z")
+        );
+        // Out of range: the last microsecond of the same second, not 2.5 s later.
+        for usec in [1_000_000, 2_500_000, u32::MAX] {
+            assert_eq!(
+                time(usec).as_deref(),
+                Some("2023-11-14T22:13:20.999999Z"),
+                "ts_usec {usec}"
+            );
+        }
+        // Order is kept: a malformed stamp sorts before the next second's messages.
+        assert!(stamped(1_700_000_000, 2_500_000).time() < stamped(1_700_000_001, 0).time());
+        // Seconds 0 means unavailable, whatever the microseconds say.
+        assert_eq!(stamped(0, 5).time(), None);
+    }
 
     #[test]
     fn from_octets_reads_what_the_parser_reads() {
