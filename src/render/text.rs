@@ -211,11 +211,11 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                         let kind =
                             bgp::header_type(b).map_or("message", codes::bgp_message_type_name);
                         match d.mirrored.iter().find(|(n, ..)| *n == i) {
-                            Some((_, u, plan)) => {
-                                let (w, a): (Vec<_>, Vec<_>) =
-                                    plan.routes(u).partition(|r| r.withdrawn);
-                                format!("BGP {kind} +{} -{}", a.len(), w.len())
-                            }
+                            Some((_, u, plan)) => format!(
+                                "BGP {kind} +{} -{}",
+                                plan.announced_routes(u).count(),
+                                plan.withdrawn_routes(u).count()
+                            ),
                             None => format!("BGP {kind}"),
                         }
                     }

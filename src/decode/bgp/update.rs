@@ -446,31 +446,109 @@ impl<'a> Plan<'a> {
             .map(|(field, fam, f)| (field, fam, f.how))
     }
 
-    /// Every route of the UPDATE, lazily and without allocating. Fields that did not decode
-    /// (see [`Plan::undecodable`]) yield nothing.
+    /// Every route of the UPDATE, lazily and without allocating, in wire order: the withdrawn
+    /// routes ([`Plan::withdrawn_routes`]) then the announced ([`Plan::announced_routes`]).
+    /// Fields that did not decode (see [`Plan::undecodable`]) yield nothing.
     pub fn routes(&self, update: &Update<'a>) -> impl Iterator<Item = Route<'a>> + use<'a> {
+        self.withdrawn_routes(update)
+            .chain(self.announced_routes(update))
+    }
+
+    /// The withdrawn routes: the withdrawn routes field, then MP_UNREACH. Parses only those
+    /// fields, for a reader that wants one side.
+    pub fn withdrawn_routes(
+        &self,
+        update: &Update<'a>,
+    ) -> impl Iterator<Item = Route<'a>> + use<'a> {
         let labels = self.max_labels;
-        let field = move |data: &'a [u8], family: Family, fp: FieldPlan, withdrawn: bool| {
-            let data = if fp.ok { data } else { &[] };
-            NlriIter::new(data, family, fp.add_path, labels)
-                .map_while(Result::ok)
-                .map(move |nlri| Route {
-                    withdrawn,
-                    family,
-                    nlri,
-                    how: fp.how,
-                })
-        };
-        let w = field(update.withdrawn, IPV4_UNICAST, self.withdrawn, true);
+        let w = field_routes(update.withdrawn, IPV4_UNICAST, self.withdrawn, true, labels);
         let u = self
             .mp_unreach
             .into_iter()
-            .flat_map(move |(mp, fp)| field(mp.nlri, mp.family, fp, true));
-        let n = field(update.nlri, IPV4_UNICAST, self.nlri, false);
+            .flat_map(move |(mp, fp)| field_routes(mp.nlri, mp.family, fp, true, labels));
+        w.chain(u)
+    }
+
+    /// The announced routes: the NLRI field, then MP_REACH. Parses only those fields.
+    pub fn announced_routes(
+        &self,
+        update: &Update<'a>,
+    ) -> impl Iterator<Item = Route<'a>> + use<'a> {
+        let labels = self.max_labels;
+        let n = field_routes(update.nlri, IPV4_UNICAST, self.nlri, false, labels);
         let r = self
             .mp_reach
             .into_iter()
-            .flat_map(move |(mp, fp)| field(mp.nlri, mp.family, fp, false));
-        w.chain(u).chain(n).chain(r)
+            .flat_map(move |(mp, fp)| field_routes(mp.nlri, mp.family, fp, false, labels));
+        n.chain(r)
+    }
+}
+
+/// The routes of one NLRI field as its plan decodes it (none when it did not decode).
+fn field_routes<'a>(
+    data: &'a [u8],
+    family: Family,
+    fp: FieldPlan,
+    withdrawn: bool,
+    max_labels: u8,
+) -> impl Iterator<Item = Route<'a>> + use<'a> {
+    let data = if fp.ok { data } else { &[] };
+    NlriIter::new(data, family, fp.add_path, max_labels)
+        .map_while(Result::ok)
+        .map(move |nlri| Route {
+            withdrawn,
+            family,
+            nlri,
+            how: fp.how,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::bgp;
+
+    #[test]
+    fn each_side_yields_its_fields_and_routes_chains_them_in_wire_order() {
+        let v6 = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap().octets();
+        let attrs = [
+            bgp::mp_unreach(
+                bgp::AFI_IPV6,
+                bgp::SAFI_UNICAST,
+                &bgp::prefix(None, "2001:db8:1::/48"),
+            ),
+            bgp::mp_reach(
+                bgp::AFI_IPV6,
+                bgp::SAFI_UNICAST,
+                &v6("2001:db8::1"),
+                &bgp::prefix(None, "2001:db8:2::/48"),
+            ),
+        ]
+        .concat();
+        let msg = bgp::update(
+            &bgp::prefix(None, "192.0.2.0/24"),
+            &attrs,
+            &bgp::prefixes(None, &["198.51.100.0/24", "203.0.113.0/24"]),
+        );
+        let update = parse(&msg[19..]).expect("UPDATE splits");
+        let plan = plan(&update, &DecodeParams::default(), How::Negotiated);
+        let text = |r: Route<'_>| (r.withdrawn, r.nlri.kind.prefix().unwrap().to_string());
+        let withdrawn: Vec<_> = plan.withdrawn_routes(&update).map(text).collect();
+        let announced: Vec<_> = plan.announced_routes(&update).map(text).collect();
+        let all: Vec<_> = plan.routes(&update).map(text).collect();
+        let own = |w: bool, p: &str| (w, p.to_string());
+        assert_eq!(
+            withdrawn,
+            [own(true, "192.0.2.0/24"), own(true, "2001:db8:1::/48")]
+        );
+        assert_eq!(
+            announced,
+            [
+                own(false, "198.51.100.0/24"),
+                own(false, "203.0.113.0/24"),
+                own(false, "2001:db8:2::/48"),
+            ]
+        );
+        assert_eq!(all, [withdrawn, announced].concat());
     }
 }
