@@ -93,17 +93,6 @@ pub fn v4_tlv_name(tlv_type: u16) -> &'static str {
     }
 }
 
-/// How a statistic's value is encoded, by its declared length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatEncoding {
-    /// 32-bit counter.
-    Counter,
-    /// 64-bit gauge.
-    Gauge,
-    /// AFI (2), SAFI (1), 64-bit gauge.
-    AfiSafiGauge,
-}
-
 /// Names of Statistics Report types 0-43 (RFC 7854, RFC 8671, RFC 9972).
 pub fn stat_name(stat_type: u16) -> &'static str {
     match stat_type {
@@ -154,11 +143,6 @@ pub fn stat_name(stat_type: u16) -> &'static str {
         65532..=65534 => "experimental",
         _ => "unknown",
     }
-}
-
-/// Statistic types whose value is a route count the tracked table can be compared with.
-pub fn stat_is_route_gauge(stat_type: u16) -> bool {
-    matches!(stat_type, 7 | 8 | 9 | 10 | 14..=21)
 }
 
 /// BGP message types.
