@@ -500,6 +500,45 @@ mod tests {
     }
 
     #[test]
+    fn message_type_names_and_numbers_round_trip() {
+        for (t, name) in MessageType::NAMES {
+            assert_eq!(t.to_string(), name);
+            assert_eq!(name.parse(), Ok(t));
+            assert_eq!(t.0.to_string().parse(), Ok(t), "{name} by number");
+        }
+        // Unassigned types are kept, shown as their numbers and read back from them.
+        for n in [7, 100, 251, 255] {
+            let t = MessageType(n);
+            assert_eq!(t.name(), "unknown");
+            assert_eq!(t.to_string(), n.to_string());
+            assert_eq!(t.to_string().parse(), Ok(t));
+        }
+        assert!("peer-down".parse::<MessageType>().is_err());
+        assert!("256".parse::<MessageType>().is_err());
+        assert!("".parse::<MessageType>().is_err());
+    }
+
+    #[test]
+    fn peer_type_names_and_numbers_round_trip() {
+        for (t, name) in PeerType::NAMES {
+            assert_eq!(t.to_string(), name);
+            assert_eq!(name.parse(), Ok(t));
+            assert_eq!(t.0.to_string().parse(), Ok(t), "{name} by number");
+        }
+        // Unassigned and experimental types are kept and shown as their numbers, whatever their
+        // JSON name.
+        for (n, json_name) in [(4, "unknown"), (251, "experimental"), (255, "unknown")] {
+            let t = PeerType(n);
+            assert_eq!(t.name(), json_name);
+            assert_eq!(t.to_string(), n.to_string());
+            assert_eq!(t.to_string().parse(), Ok(t));
+        }
+        assert!("experimental".parse::<PeerType>().is_err());
+        assert!("loc-rib".parse::<PeerType>().is_err());
+        assert!("-1".parse::<PeerType>().is_err());
+    }
+
+    #[test]
     fn from_octets_reads_what_the_parser_reads() {
         let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
         for _ in 0..1000 {
