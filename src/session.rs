@@ -105,10 +105,10 @@ impl PeerContext {
         let four = sent.four_octet_as().is_some() && received.four_octet_as().is_some();
         let mut labels = 1u8;
         for family in [
-            Family::new(1, 4),
-            Family::new(2, 4),
-            Family::new(1, 128),
-            Family::new(2, 128),
+            Family::IPV4_LABELED_UNICAST,
+            Family::IPV6_LABELED_UNICAST,
+            Family::IPV4_VPN,
+            Family::IPV6_VPN,
         ] {
             labels = labels.max(sent.label_count(family).min(received.label_count(family)));
         }

@@ -5,9 +5,6 @@
 use super::attr::{self, AttrIter, MpReach, MpUnreach, RawAttr};
 use super::nlri::{self, Nlri, NlriIter};
 use crate::decode::family::Family;
-
-/// The family of the UPDATE's own withdrawn routes and NLRI fields (RFC 4271).
-const IPV4_UNICAST: Family = Family::new(1, 1);
 use crate::decode::{DecodeError, Problem, take_n, u16_, unwrap_err};
 
 /// An UPDATE split into withdrawn routes, path attributes and NLRI.
@@ -54,7 +51,7 @@ impl<'a> Update<'a> {
             return None;
         }
         if self.attrs.is_empty() {
-            return Some(IPV4_UNICAST);
+            return Some(Family::IPV4_UNICAST);
         }
         let mut it = self.attributes();
         let only = it.next()?.ok()?;
@@ -288,11 +285,11 @@ fn plan_field(
 /// toggled, and AS_PATH with the other AS width. An alternative is accepted only when it consumes
 /// the field exactly and yields valid elements. Allocates nothing.
 pub fn plan<'a>(update: &Update<'a>, params: &DecodeParams, base: How) -> Plan<'a> {
-    let v4 = params.add_path(IPV4_UNICAST);
+    let v4 = params.add_path(Family::IPV4_UNICAST);
     let labels = params.max_labels;
     let mut p = Plan {
-        withdrawn: plan_field(update.withdrawn, IPV4_UNICAST, v4, base, labels),
-        nlri: plan_field(update.nlri, IPV4_UNICAST, v4, base, labels),
+        withdrawn: plan_field(update.withdrawn, Family::IPV4_UNICAST, v4, base, labels),
+        nlri: plan_field(update.nlri, Family::IPV4_UNICAST, v4, base, labels),
         mp_reach: None,
         mp_unreach: None,
         four_octet_as: params.four_octet_as,
@@ -433,8 +430,8 @@ impl<'a> Plan<'a> {
 
     /// Fields decoded by a fallback, with their family.
     pub fn fallbacks(&self) -> impl Iterator<Item = (Field, Family, How)> {
-        let w = Some((Field::Withdrawn, IPV4_UNICAST, self.withdrawn));
-        let n = Some((Field::Nlri, IPV4_UNICAST, self.nlri));
+        let w = Some((Field::Withdrawn, Family::IPV4_UNICAST, self.withdrawn));
+        let n = Some((Field::Nlri, Family::IPV4_UNICAST, self.nlri));
         let r = self.mp_reach.map(|(mp, f)| (Field::MpReach, mp.family, f));
         let u = self
             .mp_unreach
@@ -461,7 +458,13 @@ impl<'a> Plan<'a> {
         update: &Update<'a>,
     ) -> impl Iterator<Item = Route<'a>> + use<'a> {
         let labels = self.max_labels;
-        let w = field_routes(update.withdrawn, IPV4_UNICAST, self.withdrawn, true, labels);
+        let w = field_routes(
+            update.withdrawn,
+            Family::IPV4_UNICAST,
+            self.withdrawn,
+            true,
+            labels,
+        );
         let u = self
             .mp_unreach
             .into_iter()
@@ -475,7 +478,7 @@ impl<'a> Plan<'a> {
         update: &Update<'a>,
     ) -> impl Iterator<Item = Route<'a>> + use<'a> {
         let labels = self.max_labels;
-        let n = field_routes(update.nlri, IPV4_UNICAST, self.nlri, false, labels);
+        let n = field_routes(update.nlri, Family::IPV4_UNICAST, self.nlri, false, labels);
         let r = self
             .mp_reach
             .into_iter()
