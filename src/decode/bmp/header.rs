@@ -356,29 +356,38 @@ impl PeerHeader {
         }
     }
 
-    /// The distinguisher as text: a route distinguisher for RD-instance and Loc-RIB peers,
-    /// the number otherwise.
+    /// The distinguisher as text ([`Distinguisher::new`]).
     pub fn distinguisher_text(&self) -> String {
         self.distinguisher_display().to_string()
     }
 
     /// [`Self::distinguisher_text`] without allocating: for output written to a writer.
     pub fn distinguisher_display(&self) -> Distinguisher {
-        if self.peer_type.has_rd() && self.distinguisher != [0; 8] {
-            Distinguisher::Rd(Rd(self.distinguisher))
-        } else {
-            Distinguisher::Number(u64::from_be_bytes(self.distinguisher))
-        }
+        Distinguisher::new(self.peer_type, self.distinguisher)
     }
 }
 
-/// A peer distinguisher as it reads ([`PeerHeader::distinguisher_text`]).
+/// A peer distinguisher as it reads: `65000:1` or `0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Distinguisher {
     /// A route distinguisher (RD-instance and Loc-RIB peers).
     Rd(Rd),
     /// The 8 octets as a number (other peers, and a zero distinguisher).
     Number(u64),
+}
+
+impl Distinguisher {
+    /// How the distinguisher of a peer of `peer_type` reads: a route distinguisher for the
+    /// peer types that carry one (RD-instance and Loc-RIB) unless it is all zeros, else the 8
+    /// octets as a number. The one place for this rule; it needs no [`PeerHeader`], so a peer
+    /// kept by its type and distinguisher alone reads the same.
+    pub fn new(peer_type: PeerType, octets: [u8; 8]) -> Self {
+        if peer_type.has_rd() && octets != [0; 8] {
+            Distinguisher::Rd(Rd(octets))
+        } else {
+            Distinguisher::Number(u64::from_be_bytes(octets))
+        }
+    }
 }
 
 impl std::fmt::Display for Distinguisher {
@@ -497,6 +506,31 @@ mod tests {
         assert!(stamped(1_700_000_000, 2_500_000).time() < stamped(1_700_000_001, 0).time());
         // Seconds 0 means unavailable, whatever the microseconds say.
         assert_eq!(stamped(0, 5).time(), None);
+    }
+
+    #[test]
+    fn distinguisher_reads_as_an_rd_only_for_peer_types_with_one() {
+        let rd = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
+        let text = |t: u8, octets| Distinguisher::new(PeerType(t), octets).to_string();
+        assert_eq!(text(1, rd), "65000:1");
+        assert_eq!(text(3, rd), "65000:1");
+        // Global, local-instance and unknown peer types: the number.
+        for t in [0, 2, 4, 251] {
+            assert_eq!(text(t, rd), u64::from_be_bytes(rd).to_string(), "type {t}");
+        }
+        // A zero distinguisher is 0 for every type.
+        for t in [0, 1, 2, 3] {
+            assert_eq!(text(t, [0; 8]), "0", "type {t}");
+        }
+        let mut b = [0u8; PER_PEER_HEADER_LEN];
+        b[0] = 1;
+        b[2..10].copy_from_slice(&rd);
+        let p = PeerHeader::from_octets(&b);
+        assert_eq!(
+            p.distinguisher_display(),
+            Distinguisher::new(PeerType(1), rd)
+        );
+        assert_eq!(p.distinguisher_text(), "65000:1");
     }
 
     #[test]
