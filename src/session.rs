@@ -80,11 +80,14 @@ pub struct PeerContext {
     pub views_up: u8,
 }
 
-fn sends(mode: u8) -> bool {
+/// Whether an Add-Path send/receive value (RFC 7911 §4: 1 receive, 2 send, 3 both) includes
+/// sending path identifiers.
+pub fn sends(mode: u8) -> bool {
     mode & 2 != 0
 }
 
-fn receives(mode: u8) -> bool {
+/// Whether an Add-Path send/receive value includes receiving path identifiers.
+pub fn receives(mode: u8) -> bool {
     mode & 1 != 0
 }
 
