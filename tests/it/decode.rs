@@ -479,6 +479,29 @@ fn route_mirroring_bgp_message_and_messages_lost() {
 }
 
 #[test]
+fn route_mirroring_notification_is_decoded_as_in_peer_down() {
+    let text = "maintenance window";
+    let mut data = vec![text.len() as u8];
+    data.extend_from_slice(text.as_bytes());
+    let notification = bgp::notification(6, 2, &data);
+    let rm = bmp::route_mirroring(&peer_a(), &[(0, notification.as_slice())]);
+    let evs = run(&rm);
+    let m = one_msg(&evs);
+    let pdu = &m["tlvs"][0]["bgp"];
+    assert_eq!(pdu["type"], "notification");
+    assert_eq!(pdu["length"], notification.len());
+    assert_eq!(pdu["raw"], hx(&notification));
+    let n = &pdu["notification"];
+    assert_eq!(n["code"], 6);
+    assert_eq!(n["subcode"], 2);
+    assert_eq!(n["data"], hx(&data));
+    assert_eq!(n["shutdown_communication"], text);
+    // The same object a Peer Down carrying that NOTIFICATION shows.
+    let (_, down) = peer_down_alone(1, &notification);
+    assert_eq!(*n, down["reason"]["notification"]);
+}
+
+#[test]
 fn unknown_message_types_100_and_251() {
     let a = bmp::message(3, 100, &[1, 2, 3, 4]);
     let b = bmp::message(3, 251, &[0xff]);
