@@ -80,11 +80,14 @@ pub struct PeerContext {
     pub views_up: u8,
 }
 
-fn sends(mode: u8) -> bool {
+/// Whether an Add-Path send/receive value (RFC 7911 §4: 1 receive, 2 send, 3 both) includes
+/// sending path identifiers.
+pub fn sends(mode: u8) -> bool {
     mode & 2 != 0
 }
 
-fn receives(mode: u8) -> bool {
+/// Whether an Add-Path send/receive value includes receiving path identifiers.
+pub fn receives(mode: u8) -> bool {
     mode & 1 != 0
 }
 
@@ -105,10 +108,10 @@ impl PeerContext {
         let four = sent.four_octet_as().is_some() && received.four_octet_as().is_some();
         let mut labels = 1u8;
         for family in [
-            Family::new(1, 4),
-            Family::new(2, 4),
-            Family::new(1, 128),
-            Family::new(2, 128),
+            Family::IPV4_LABELED_UNICAST,
+            Family::IPV6_LABELED_UNICAST,
+            Family::IPV4_VPN,
+            Family::IPV6_VPN,
         ] {
             labels = labels.max(sent.label_count(family).min(received.label_count(family)));
         }

@@ -13,7 +13,7 @@ use crate::decode::family::Family;
 use crate::event::{Decoded, Event, RouterInfo};
 use crate::finding::{Finding, Kind};
 use crate::frame::{FrameEvent, Framer, FramingProblem, SkipCause};
-use crate::session::{PeerContext, Sessions};
+use crate::session::{self, PeerContext, Sessions};
 
 /// What one decoder of a run split by peer does with a framed message (see
 /// [`crate::pipeline::lanes`]).
@@ -539,18 +539,18 @@ impl Lower<'_> {
         // router's Add-Path value towards the peer (receive: Adj-RIB-In carries path IDs; send:
         // Adj-RIB-Out does; Loc-RIB: either).
         let mut params = choice.params;
-        let stateless = bmp::v4::stateless(&rm.tlvs, |afi, safi, mode| {
+        let stateless = bmp::v4::stateless(&rm.tlvs, |family, mode| {
             let on = if peer.is_loc_rib() {
                 mode != 0
             } else if peer.adj_rib_out() {
-                mode & 2 != 0
+                session::sends(mode)
             } else {
-                mode & 1 != 0
+                session::receives(mode)
             };
             params = if on {
-                params.with_add_path(Family::new(afi, safi))
+                params.with_add_path(family)
             } else {
-                params.without_add_path(Family::new(afi, safi))
+                params.without_add_path(family)
             };
         });
         if stateless.present {

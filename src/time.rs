@@ -54,11 +54,6 @@ impl Timestamp {
         self.nanos / 1000
     }
 
-    /// Nanoseconds within the second.
-    pub const fn subsec_nanos(self) -> u32 {
-        self.nanos
-    }
-
     /// Microseconds since the epoch (saturating: a capture clock can be set anywhere), the
     /// measure for ordering, filtering and durations.
     pub const fn micros(self) -> u64 {

@@ -1,5 +1,10 @@
 //! Names for the IANA code points of BMP and BGP. Every function is total: an unknown value gets a
-//! name that says so, never an error.
+//! name that says so, never an error. Codes that a decoder also matches on are its named
+//! constants here, so that each is written once.
+
+use crate::decode::bgp::{self, as_path, attr};
+use crate::decode::bmp::route_monitoring::V4_TLV_BGP_PDU;
+use crate::decode::bmp::{info, mirroring, v4};
 
 /// Peer Down reason codes (RFC 7854 §4.9, RFC 9069).
 pub fn peer_down_reason_name(code: u8) -> &'static str {
@@ -32,11 +37,11 @@ pub fn termination_reason_name(code: u16) -> &'static str {
 /// Initiation and Termination information TLV types.
 pub fn initiation_tlv_name(tlv_type: u16) -> &'static str {
     match tlv_type {
-        0 => "string",
-        1 => "sys_descr",
-        2 => "sys_name",
-        3 => "vrf_table_name",
-        4 => "admin_label",
+        info::STRING => "string",
+        info::SYS_DESCR => "sys_descr",
+        info::SYS_NAME => "sys_name",
+        info::VRF_TABLE_NAME => "vrf_table_name",
+        info::ADMIN_LABEL => "admin_label",
         65531..=65534 => "experimental",
         _ => "unknown",
     }
@@ -45,8 +50,8 @@ pub fn initiation_tlv_name(tlv_type: u16) -> &'static str {
 /// Termination TLV types.
 pub fn termination_tlv_name(tlv_type: u16) -> &'static str {
     match tlv_type {
-        0 => "string",
-        1 => "reason",
+        info::STRING => "string",
+        info::TERMINATION_REASON => "reason",
         65531..=65534 => "experimental",
         _ => "unknown",
     }
@@ -55,9 +60,9 @@ pub fn termination_tlv_name(tlv_type: u16) -> &'static str {
 /// Peer Up information TLV types (RFC 9736 namespace).
 pub fn peer_up_tlv_name(tlv_type: u16) -> &'static str {
     match tlv_type {
-        0 => "string",
-        3 => "vrf_table_name",
-        4 => "admin_label",
+        info::STRING => "string",
+        info::VRF_TABLE_NAME => "vrf_table_name",
+        info::ADMIN_LABEL => "admin_label",
         65531..=65534 => "experimental",
         _ => "unknown",
     }
@@ -66,8 +71,8 @@ pub fn peer_up_tlv_name(tlv_type: u16) -> &'static str {
 /// Route Mirroring TLV types.
 pub fn mirroring_tlv_name(tlv_type: u16) -> &'static str {
     match tlv_type {
-        0 => "bgp_message",
-        1 => "information",
+        mirroring::TLV_BGP_MESSAGE => "bgp_message",
+        mirroring::TLV_INFORMATION => "information",
         _ => "unknown",
     }
 }
@@ -75,8 +80,8 @@ pub fn mirroring_tlv_name(tlv_type: u16) -> &'static str {
 /// Route Mirroring information codes.
 pub fn mirroring_info_name(code: u16) -> &'static str {
     match code {
-        0 => "errored PDU",
-        1 => "messages lost",
+        mirroring::INFO_ERRORED_PDU => "errored PDU",
+        mirroring::INFO_MESSAGES_LOST => "messages lost",
         _ => "unknown",
     }
 }
@@ -84,24 +89,13 @@ pub fn mirroring_info_name(code: u16) -> &'static str {
 /// BMPv4 Route Monitoring / Peer Down TLV types (draft-ietf-grow-bmp-tlv).
 pub fn v4_tlv_name(tlv_type: u16) -> &'static str {
     match tlv_type {
-        1 => "stateless_parsing",
-        2 => "group",
-        3 => "vrf_table_name",
-        4 => "bgp_pdu",
-        5 => "path_status",
+        v4::TLV_STATELESS_PARSING => "stateless_parsing",
+        v4::TLV_GROUP => "group",
+        v4::TLV_VRF_TABLE_NAME => "vrf_table_name",
+        V4_TLV_BGP_PDU => "bgp_pdu",
+        v4::TLV_PATH_STATUS => "path_status",
         _ => "unknown",
     }
-}
-
-/// How a statistic's value is encoded, by its declared length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatEncoding {
-    /// 32-bit counter.
-    Counter,
-    /// 64-bit gauge.
-    Gauge,
-    /// AFI (2), SAFI (1), 64-bit gauge.
-    AfiSafiGauge,
 }
 
 /// Names of Statistics Report types 0-43 (RFC 7854, RFC 8671, RFC 9972).
@@ -156,19 +150,14 @@ pub fn stat_name(stat_type: u16) -> &'static str {
     }
 }
 
-/// Statistic types whose value is a route count the tracked table can be compared with.
-pub fn stat_is_route_gauge(stat_type: u16) -> bool {
-    matches!(stat_type, 7 | 8 | 9 | 10 | 14..=21)
-}
-
 /// BGP message types.
 pub fn bgp_message_type_name(msg_type: u8) -> &'static str {
     match msg_type {
-        1 => "open",
-        2 => "update",
-        3 => "notification",
-        4 => "keepalive",
-        5 => "route_refresh",
+        bgp::TYPE_OPEN => "open",
+        bgp::TYPE_UPDATE => "update",
+        bgp::TYPE_NOTIFICATION => "notification",
+        bgp::TYPE_KEEPALIVE => "keepalive",
+        bgp::TYPE_ROUTE_REFRESH => "route_refresh",
         _ => "unknown",
     }
 }
@@ -320,31 +309,31 @@ pub fn add_path_mode_name(mode: u8) -> &'static str {
 /// Path attribute type codes.
 pub fn attribute_name(code: u8) -> &'static str {
     match code {
-        1 => "origin",
-        2 => "as_path",
-        3 => "next_hop",
-        4 => "med",
-        5 => "local_pref",
-        6 => "atomic_aggregate",
-        7 => "aggregator",
-        8 => "communities",
-        9 => "originator_id",
-        10 => "cluster_list",
-        14 => "mp_reach_nlri",
-        15 => "mp_unreach_nlri",
-        16 => "extended_communities",
-        17 => "as4_path",
-        18 => "as4_aggregator",
-        22 => "pmsi_tunnel",
-        23 => "tunnel_encapsulation",
-        25 => "ipv6_extended_communities",
-        26 => "aigp",
-        29 => "bgp_ls",
-        32 => "large_communities",
-        33 => "bgpsec_path",
-        35 => "otc",
-        40 => "prefix_sid",
-        128 => "attr_set",
+        attr::ORIGIN => "origin",
+        attr::AS_PATH => "as_path",
+        attr::NEXT_HOP => "next_hop",
+        attr::MED => "med",
+        attr::LOCAL_PREF => "local_pref",
+        attr::ATOMIC_AGGREGATE => "atomic_aggregate",
+        attr::AGGREGATOR => "aggregator",
+        attr::COMMUNITIES => "communities",
+        attr::ORIGINATOR_ID => "originator_id",
+        attr::CLUSTER_LIST => "cluster_list",
+        attr::MP_REACH => "mp_reach_nlri",
+        attr::MP_UNREACH => "mp_unreach_nlri",
+        attr::EXTENDED_COMMUNITIES => "extended_communities",
+        attr::AS4_PATH => "as4_path",
+        attr::AS4_AGGREGATOR => "as4_aggregator",
+        attr::PMSI_TUNNEL => "pmsi_tunnel",
+        attr::TUNNEL_ENCAPSULATION => "tunnel_encapsulation",
+        attr::IPV6_EXTENDED_COMMUNITIES => "ipv6_extended_communities",
+        attr::AIGP => "aigp",
+        attr::BGP_LS => "bgp_ls",
+        attr::LARGE_COMMUNITIES => "large_communities",
+        attr::BGPSEC_PATH => "bgpsec_path",
+        attr::OTC => "otc",
+        attr::PREFIX_SID => "prefix_sid",
+        attr::ATTR_SET => "attr_set",
         _ => "unknown",
     }
 }
@@ -362,10 +351,10 @@ pub fn origin_name(origin: u8) -> &'static str {
 /// AS_PATH segment types.
 pub fn as_path_segment_name(segment_type: u8) -> &'static str {
     match segment_type {
-        1 => "as_set",
-        2 => "as_sequence",
-        3 => "as_confed_sequence",
-        4 => "as_confed_set",
+        as_path::AS_SET => "as_set",
+        as_path::AS_SEQUENCE => "as_sequence",
+        as_path::AS_CONFED_SEQUENCE => "as_confed_sequence",
+        as_path::AS_CONFED_SET => "as_confed_set",
         _ => "invalid",
     }
 }

@@ -126,6 +126,38 @@ pub struct Family {
 }
 
 impl Family {
+    /// IPv4 unicast: the family of an UPDATE's own withdrawn routes and NLRI fields
+    /// (RFC 4271).
+    pub const IPV4_UNICAST: Family = Family {
+        afi: Afi::IPV4,
+        safi: Safi::UNICAST,
+    };
+    /// IPv6 unicast.
+    pub const IPV6_UNICAST: Family = Family {
+        afi: Afi::IPV6,
+        safi: Safi::UNICAST,
+    };
+    /// IPv4 labeled unicast (RFC 8277).
+    pub const IPV4_LABELED_UNICAST: Family = Family {
+        afi: Afi::IPV4,
+        safi: Safi::LABELED_UNICAST,
+    };
+    /// IPv6 labeled unicast (RFC 8277).
+    pub const IPV6_LABELED_UNICAST: Family = Family {
+        afi: Afi::IPV6,
+        safi: Safi::LABELED_UNICAST,
+    };
+    /// IPv4 MPLS-labeled VPN (RFC 4364).
+    pub const IPV4_VPN: Family = Family {
+        afi: Afi::IPV4,
+        safi: Safi::VPN,
+    };
+    /// IPv6 MPLS-labeled VPN (RFC 4659).
+    pub const IPV6_VPN: Family = Family {
+        afi: Afi::IPV6,
+        safi: Safi::VPN,
+    };
+
     /// From the wire's numbers.
     pub const fn new(afi: u16, safi: u8) -> Self {
         Family {
@@ -232,6 +264,16 @@ mod tests {
     #[test]
     fn names_and_numbers() {
         assert_eq!(Family::new(1, 1).to_string(), "ipv4_unicast");
+        for (f, text) in [
+            (Family::IPV4_UNICAST, "ipv4_unicast"),
+            (Family::IPV6_UNICAST, "ipv6_unicast"),
+            (Family::IPV4_LABELED_UNICAST, "ipv4_labeled_unicast"),
+            (Family::IPV6_LABELED_UNICAST, "ipv6_labeled_unicast"),
+            (Family::IPV4_VPN, "ipv4_vpn"),
+            (Family::IPV6_VPN, "ipv6_vpn"),
+        ] {
+            assert_eq!(f.to_string(), text);
+        }
         assert_eq!(Family::new(2, 128).to_string(), "ipv6_vpn");
         assert_eq!(Family::new(25, 70).to_string(), "l2vpn_evpn");
         assert_eq!(Family::new(16388, 71).to_string(), "bgp_ls");

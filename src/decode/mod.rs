@@ -241,13 +241,12 @@ pub fn unwrap_err(e: nom::Err<DecodeError<'_>>) -> DecodeError<'_> {
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// Lower-case hex of `bytes`.
+/// Lower-case hex of `bytes`, as a `String` ([`Hex`] written out).
 pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX_DIGITS[(b >> 4) as usize] as char);
-        s.push(HEX_DIGITS[(b & 15) as usize] as char);
-    }
+    // Writing to a String does not fail, and Hex writes only ASCII digits.
+    let _ = write!(s, "{}", Hex(bytes));
     s
 }
 
@@ -268,5 +267,21 @@ impl std::fmt::Display for Hex<'_> {
             f.write_str(text)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lower_case_two_digits_an_octet_across_the_display_buffer() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        // Longer than Hex's 64-octet buffer: written in chunks, nothing lost between them.
+        let long: Vec<u8> = (0..=200).collect();
+        let want: String = long.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&long), want);
+        assert_eq!(Hex(&long).to_string(), want);
     }
 }

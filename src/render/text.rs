@@ -211,11 +211,11 @@ pub fn message(ctx: &StreamCtx<'_>, d: &Decoded<'_>, verbose: bool) -> String {
                         let kind =
                             bgp::header_type(b).map_or("message", codes::bgp_message_type_name);
                         match d.mirrored.iter().find(|(n, ..)| *n == i) {
-                            Some((_, u, plan)) => {
-                                let (w, a): (Vec<_>, Vec<_>) =
-                                    plan.routes(u).partition(|r| r.withdrawn);
-                                format!("BGP {kind} +{} -{}", a.len(), w.len())
-                            }
+                            Some((_, u, plan)) => format!(
+                                "BGP {kind} +{} -{}",
+                                plan.announced_routes(u).count(),
+                                plan.withdrawn_routes(u).count()
+                            ),
                             None => format!("BGP {kind}"),
                         }
                     }
@@ -262,7 +262,8 @@ fn kind_colored(kind: &str) -> colored::ColoredString {
 /// The attributes of an UPDATE for `-v`, one `name: value` line each, in the alphabetical
 /// order of their JSON keys. A value reads as in the JSON log, compactly: text bare, a list of
 /// extended communities that all have names as their text forms, an empty list as nothing,
-/// anything else as its JSON (objects with their keys in alphabetical order).
+/// anything else as its JSON (objects with their keys in alphabetical order). Written field by
+/// field: a field added to [`AttributesJson`] needs its line here too, which the test checks.
 fn attribute_lines(attrs: &Attributes<'_>, lines: &mut Vec<String>) {
     let path = attrs.as_path();
     let j = AttributesJson::new(attrs, path.as_ref());
@@ -413,5 +414,202 @@ fn capability_text(c: &crate::decode::bgp::open::Capability<'_>) -> String {
         Capability::FourOctetAs(asn) => format!("{name}({asn})"),
         Capability::Other { code, .. } => format!("capability_{code}"),
         _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::bgp::as_path::{AS_SEQUENCE, AS_SET};
+    use crate::decode::bgp::attr as code;
+    use crate::decode::bgp::update;
+    use crate::testkit::bgp::{self as enc, FLAG_OPTIONAL, FLAG_TRANSITIVE};
+    use serde_json::Value;
+
+    /// An UPDATE from a 2-octet-AS session carrying every attribute [`AttributesJson`] has a
+    /// key for, so that the effective path, the wire path and AS4_PATH all show.
+    fn every_attribute_update() -> Vec<u8> {
+        let v6 = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap().octets();
+        let optional = |c: u8, v: &[u8]| enc::attr(FLAG_OPTIONAL, c, v);
+        let transitive = |c: u8, v: &[u8]| enc::attr(FLAG_OPTIONAL | FLAG_TRANSITIVE, c, v);
+        let ipv6_rt = [&[0x00, 0x02][..], &v6("2001:db8::1"), &[0, 100]].concat();
+        let aigp_metric = [&[code::AIGP_TLV_METRIC, 0, 11][..], &42u64.to_be_bytes()].concat();
+        let label_index_tlv = [1, 0, 7, 0, 0, 0, 0, 0, 0, 100];
+        let pmsi = [
+            1,
+            crate::decode::bgp::pmsi::INGRESS_REPLICATION,
+            0,
+            0x10,
+            0,
+            192,
+            0,
+            2,
+            5,
+        ];
+        let attr_set = [&65000u32.to_be_bytes()[..], &enc::med(7)].concat();
+        let attrs = [
+            enc::origin(0),
+            enc::as_path(
+                &[(AS_SEQUENCE, &[65001, 4_200_000_000]), (AS_SET, &[65100])],
+                false,
+            ),
+            enc::next_hop([192, 0, 2, 1]),
+            enc::med(10),
+            enc::local_pref(100),
+            enc::atomic_aggregate(),
+            enc::aggregator(4_200_000_000, [192, 0, 2, 2], false),
+            enc::communities(&[0xffff_ff01, (65000 << 16) | 1]),
+            enc::originator_id([192, 0, 2, 3]),
+            enc::cluster_list(&[[192, 0, 2, 4]]),
+            enc::mp_reach(
+                enc::AFI_IPV6,
+                enc::SAFI_UNICAST,
+                &v6("2001:db8::1"),
+                &enc::prefix(None, "2001:db8:2::/48"),
+            ),
+            enc::mp_unreach(
+                enc::AFI_IPV6,
+                enc::SAFI_UNICAST,
+                &enc::prefix(None, "2001:db8:1::/48"),
+            ),
+            enc::extended_communities(&[[0, 2, 0xfd, 0xe8, 0, 0, 0, 100]]),
+            enc::as4_path(&[(AS_SEQUENCE, &[65001, 4_200_000_000]), (AS_SET, &[65100])]),
+            enc::as4_aggregator(4_200_000_000, [192, 0, 2, 2]),
+            transitive(code::PMSI_TUNNEL, &pmsi),
+            transitive(code::IPV6_EXTENDED_COMMUNITIES, &ipv6_rt),
+            optional(code::AIGP, &aigp_metric),
+            optional(code::BGP_LS, &[1, 2]),
+            enc::large_communities(&[(65000, 1, 2)]),
+            transitive(code::OTC, &65000u32.to_be_bytes()),
+            transitive(code::PREFIX_SID, &label_index_tlv),
+            transitive(99, &[1, 2]),
+            transitive(code::ATTR_SET, &attr_set),
+        ]
+        .concat();
+        enc::update(&[], &attrs, &enc::prefix(None, "198.51.100.0/24"))
+    }
+
+    /// What a `-v` line shows of a JSON value: text bare, a list whose items all have a text
+    /// form as those forms, anything else as compact JSON (this was the rule when the lines were
+    /// picked out of the JSON log).
+    fn shown(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Array(items) if items.iter().all(|i| i.get("text").is_some()) => items
+                .iter()
+                .map(|i| i["text"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
+        }
+    }
+
+    /// `-v` writes the attribute lines field by field, apart from the JSON object: every key of
+    /// the object must have its line, showing the same value.
+    #[test]
+    fn every_attribute_key_has_its_verbose_line() {
+        let msg = every_attribute_update();
+        let u = update::parse(&msg[19..]).expect("UPDATE splits");
+        let attrs = Attributes::decode(&u, false);
+        let path = attrs.as_path();
+        let j = AttributesJson::new(&attrs, path.as_ref());
+        // Exhaustive: a field added to AttributesJson stops this compiling until the UPDATE
+        // above carries its attribute.
+        let AttributesJson {
+            aggregator,
+            aigp,
+            as4_path,
+            as_path,
+            as_path_segments,
+            as_path_wire,
+            atomic_aggregate,
+            attr_set,
+            bgp_ls,
+            cluster_list,
+            communities,
+            extended_communities,
+            ipv6_extended_communities,
+            large_communities,
+            local_pref,
+            med,
+            mp_reach,
+            mp_unreach,
+            next_hop,
+            origin,
+            originator_id,
+            otc,
+            other,
+            pmsi_tunnel,
+            prefix_sid,
+        } = &j;
+        let present = [
+            ("aggregator", aggregator.is_some()),
+            ("aigp", aigp.is_some()),
+            ("as4_path", as4_path.is_some()),
+            ("as_path", as_path.is_some()),
+            ("as_path_segments", as_path_segments.is_some()),
+            ("as_path_wire", as_path_wire.is_some()),
+            ("atomic_aggregate", atomic_aggregate.is_some()),
+            ("attr_set", attr_set.is_some()),
+            ("bgp_ls", bgp_ls.is_some()),
+            ("cluster_list", cluster_list.is_some()),
+            ("communities", communities.is_some()),
+            ("extended_communities", extended_communities.is_some()),
+            (
+                "ipv6_extended_communities",
+                ipv6_extended_communities.is_some(),
+            ),
+            ("large_communities", large_communities.is_some()),
+            ("local_pref", local_pref.is_some()),
+            ("med", med.is_some()),
+            ("mp_reach", mp_reach.is_some()),
+            ("mp_unreach", mp_unreach.is_some()),
+            ("next_hop", next_hop.is_some()),
+            ("origin", origin.is_some()),
+            ("originator_id", originator_id.is_some()),
+            ("otc", otc.is_some()),
+            ("other", other.is_some()),
+            ("pmsi_tunnel", pmsi_tunnel.is_some()),
+            ("prefix_sid", prefix_sid.is_some()),
+        ];
+        for (key, is_present) in present {
+            assert!(is_present, "the test UPDATE has no {key}");
+        }
+        let Value::Object(object) = serde_json::to_value(&j).unwrap() else {
+            panic!("attributes serialize as an object");
+        };
+        assert_eq!(object.len(), present.len());
+
+        let mut lines = Vec::new();
+        attribute_lines(&attrs, &mut lines);
+        for key in object.keys() {
+            let prefix = format!("{key}: ");
+            assert!(
+                lines.iter().any(|l| l.starts_with(&prefix)),
+                "no -v line for {key}"
+            );
+        }
+        let want: Vec<String> = object
+            .iter()
+            .map(|(key, value)| format!("{key}: {}", shown(value)))
+            .collect();
+        assert_eq!(lines, want);
+
+        for line in [
+            "as_path: 65001 4200000000 {65100}",
+            "as_path_wire: 65001 23456 {65100}",
+            "aigp: {\"metric\":42}",
+            "attr_set: 0000fde880040400000007",
+            "bgp_ls: 0102",
+            "extended_communities: rt:65000:100",
+            "ipv6_extended_communities: rt:[2001:db8::1]:100",
+            "otc: 65000",
+            "pmsi_tunnel: {\"flags\":1,\"label\":256,\"label_field\":4096,\
+             \"leaf_info_required\":true,\"tunnel_id\":\"192.0.2.5\",\"tunnel_type\":6,\
+             \"tunnel_type_name\":\"ingress_replication\"}",
+            "prefix_sid: [{\"flags\":0,\"label_index\":100,\"name\":\"label_index\",\"type\":1}]",
+        ] {
+            assert!(lines.iter().any(|l| l == line), "{line} in {lines:#?}");
+        }
     }
 }

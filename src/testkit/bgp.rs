@@ -39,6 +39,10 @@ pub const FLAG_PARTIAL: u8 = 0x20;
 /// Path attribute flag: extended length (2-octet length).
 pub const FLAG_EXTENDED_LENGTH: u8 = 0x10;
 
+// The segment types are written here from RFC 4271 and RFC 5065, not taken from the decoder's
+// `as_path` constants: testkit sits below `decode` (tests/it/layers.rs), so that what it
+// encodes checks the decoder against the RFCs rather than against itself.
+
 /// AS_PATH segment type AS_SET.
 pub const AS_SET: u8 = 1;
 /// AS_PATH segment type AS_SEQUENCE.

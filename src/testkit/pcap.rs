@@ -14,6 +14,8 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv6Addr};
 
+use super::len16;
+
 // ---- TCP -------------------------------------------------------------------------------------
 
 /// TCP flag FIN: the sender has no more data.
@@ -515,11 +517,6 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     encoder.write_all(data).expect("writing to memory");
     encoder.finish().expect("writing to memory")
-}
-
-/// Converts a length to a 16-bit field, panicking with `what` if it does not fit.
-fn len16(n: usize, what: &str) -> u16 {
-    super::len16(n, what)
 }
 
 /// Converts a length to a 32-bit field, panicking with `what` if it does not fit.

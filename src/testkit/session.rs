@@ -103,7 +103,13 @@ pub struct Session {
 
 impl Session {
     /// The session of `spec`, before its first message.
+    ///
+    /// Panics if `spec.peers` is 0: every Route Monitoring message is for one of the peers.
     pub fn new(spec: SessionSpec) -> Self {
+        assert!(
+            spec.peers > 0,
+            "a generated session needs at least one monitored peer for its Route Monitoring"
+        );
         let mut rng = XorShift(spec.seed | 1);
         let peers = peers(&spec, &mut rng);
         Session {
@@ -178,7 +184,9 @@ impl Iterator for Session {
 pub struct CaptureTotals {
     /// Packets in the capture (0 for a raw dump).
     pub packets: u64,
-    /// Size of the file written.
+    /// Octets of the capture's records: each packet with its 16-octet record header, not the
+    /// 24-octet pcap file header before them (the file is that much larger). For a raw dump,
+    /// the whole file.
     pub capture_bytes: u64,
     /// BMP bytes in it: the TCP payload of a capture.
     pub bmp_bytes: u64,
@@ -291,4 +299,18 @@ pub fn write_raw<W: Write>(out: W, specs: &[SessionSpec]) -> io::Result<CaptureT
     totals.capture_bytes = totals.bmp_bytes;
     w.flush()?;
     Ok(totals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "at least one monitored peer")]
+    fn a_session_without_peers_is_refused_when_built() {
+        Session::new(SessionSpec {
+            peers: 0,
+            ..SessionSpec::small(1)
+        });
+    }
 }

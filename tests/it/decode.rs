@@ -479,6 +479,29 @@ fn route_mirroring_bgp_message_and_messages_lost() {
 }
 
 #[test]
+fn route_mirroring_notification_is_decoded_as_in_peer_down() {
+    let text = "maintenance window";
+    let mut data = vec![text.len() as u8];
+    data.extend_from_slice(text.as_bytes());
+    let notification = bgp::notification(6, 2, &data);
+    let rm = bmp::route_mirroring(&peer_a(), &[(0, notification.as_slice())]);
+    let evs = run(&rm);
+    let m = one_msg(&evs);
+    let pdu = &m["tlvs"][0]["bgp"];
+    assert_eq!(pdu["type"], "notification");
+    assert_eq!(pdu["length"], notification.len());
+    assert_eq!(pdu["raw"], hx(&notification));
+    let n = &pdu["notification"];
+    assert_eq!(n["code"], 6);
+    assert_eq!(n["subcode"], 2);
+    assert_eq!(n["data"], hx(&data));
+    assert_eq!(n["shutdown_communication"], text);
+    // The same object a Peer Down carrying that NOTIFICATION shows.
+    let (_, down) = peer_down_alone(1, &notification);
+    assert_eq!(*n, down["reason"]["notification"]);
+}
+
+#[test]
 fn unknown_message_types_100_and_251() {
     let a = bmp::message(3, 100, &[1, 2, 3, 4]);
     let b = bmp::message(3, 251, &[0xff]);
@@ -654,6 +677,19 @@ fn timestamps_and_router_time() {
     let (_, m) = stats_peer(&peer_a().with_time(0, 0));
     assert_eq!(m["router_time"], Value::Null);
     assert_eq!(m["observed_time"], Value::Null);
+}
+
+#[test]
+fn router_time_clamps_out_of_range_microseconds() {
+    // Microseconds of a second or more are malformed: shown as the last microsecond of the
+    // stamped second (as before the time type existed), not carried into later seconds, and
+    // the header field itself is reported as sent.
+    for usec in [1_000_000, 2_500_000, u32::MAX] {
+        let (_, m) = stats_peer(&peer_a().with_time(1_700_000_000, usec));
+        assert_eq!(m["router_time"], "2023-11-14T22:13:20.999999Z", "{usec}");
+        assert_eq!(m["peer"]["timestamp_sec"], 1_700_000_000u32);
+        assert_eq!(m["peer"]["timestamp_usec"], usec);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ pub fn effective<'p>(
 
 /// The origin AS of a path: the last ASN of its last AS_SEQUENCE (AS_SET and confederation
 /// segments are skipped); `None` for a path without one (locally originated).
-pub fn origin(path: &[Segment]) -> Option<u32> {
+fn origin(path: &[Segment]) -> Option<u32> {
     path.iter()
         .rev()
         .find(|s| s.seg_type == AS_SEQUENCE && !s.asns.is_empty())
@@ -76,7 +76,7 @@ pub fn effective_origin(
 
 /// The last ASN of the last AS_SEQUENCE of an AS_PATH value, without allocating; `None` when
 /// the value does not parse with that width or has no AS_SEQUENCE.
-pub fn last_sequence_asn(mut v: &[u8], four: bool) -> Option<u32> {
+fn last_sequence_asn(mut v: &[u8], four: bool) -> Option<u32> {
     if !as_path_fits(v, four) {
         return None;
     }
@@ -101,8 +101,8 @@ fn path_len(segments: &[Segment]) -> usize {
     segments
         .iter()
         .map(|s| match s.seg_type {
-            1 => 1,
-            2 => s.asns.len(),
+            AS_SET => 1,
+            AS_SEQUENCE => s.asns.len(),
             _ => 0,
         })
         .sum()
@@ -111,7 +111,7 @@ fn path_len(segments: &[Segment]) -> usize {
 /// Merges a 2-octet AS_PATH with AS4_PATH (RFC 6793 §4.2.3): if AS_PATH is shorter, AS4_PATH is
 /// ignored; otherwise AS_PATH's leading surplus is kept and AS4_PATH appended. AS_SET counts as
 /// one ASN, confederation segments as none.
-pub fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment> {
+fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment> {
     let n = path_len(as_path);
     let n4 = path_len(as4_path);
     if n < n4 {
@@ -124,15 +124,15 @@ pub fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment>
             break;
         }
         match seg.seg_type {
-            2 => {
+            AS_SEQUENCE => {
                 let take = need.min(seg.asns.len());
                 out.push(Segment {
-                    seg_type: 2,
+                    seg_type: AS_SEQUENCE,
                     asns: seg.asns[..take].to_vec(),
                 });
                 need -= take;
             }
-            1 => {
+            AS_SET => {
                 out.push(seg.clone());
                 need -= 1;
             }
@@ -142,7 +142,7 @@ pub fn merge_as4_path(as_path: &[Segment], as4_path: &[Segment]) -> Vec<Segment>
     for seg in as4_path {
         match out.last_mut() {
             // The kept surplus and AS4_PATH's first sequence were one sequence on the wire.
-            Some(last) if last.seg_type == 2 && seg.seg_type == 2 => {
+            Some(last) if last.seg_type == AS_SEQUENCE && seg.seg_type == AS_SEQUENCE => {
                 last.asns.extend_from_slice(&seg.asns)
             }
             _ => out.push(seg.clone()),
@@ -158,7 +158,7 @@ mod tests {
 
     fn seq(asns: &[u32]) -> Segment {
         Segment {
-            seg_type: 2,
+            seg_type: AS_SEQUENCE,
             asns: asns.to_vec(),
         }
     }

@@ -631,7 +631,7 @@ mod tests {
 
     fn seq(asns: &[u32]) -> Segment {
         Segment {
-            seg_type: 2,
+            seg_type: crate::decode::bgp::as_path::AS_SEQUENCE,
             asns: asns.to_vec(),
         }
     }

@@ -94,12 +94,11 @@ pub fn for_each_route_id(update: &Update<'_>, plan: &Plan<'_>, mut f: impl FnMut
             );
         }
     };
-    let ipv4_unicast = Family::new(1, 1);
-    field(update.withdrawn, ipv4_unicast, plan.withdrawn, true);
+    field(update.withdrawn, Family::IPV4_UNICAST, plan.withdrawn, true);
     if let Some((mp, fp)) = plan.mp_unreach {
         field(mp.nlri, mp.family, fp, true);
     }
-    field(update.nlri, ipv4_unicast, plan.nlri, false);
+    field(update.nlri, Family::IPV4_UNICAST, plan.nlri, false);
     if let Some((mp, fp)) = plan.mp_reach {
         field(mp.nlri, mp.family, fp, false);
     }

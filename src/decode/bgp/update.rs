@@ -5,9 +5,6 @@
 use super::attr::{self, AttrIter, MpReach, MpUnreach, RawAttr};
 use super::nlri::{self, Nlri, NlriIter};
 use crate::decode::family::Family;
-
-/// The family of the UPDATE's own withdrawn routes and NLRI fields (RFC 4271).
-const IPV4_UNICAST: Family = Family::new(1, 1);
 use crate::decode::{DecodeError, Problem, take_n, u16_, unwrap_err};
 
 /// An UPDATE split into withdrawn routes, path attributes and NLRI.
@@ -54,7 +51,7 @@ impl<'a> Update<'a> {
             return None;
         }
         if self.attrs.is_empty() {
-            return Some(IPV4_UNICAST);
+            return Some(Family::IPV4_UNICAST);
         }
         let mut it = self.attributes();
         let only = it.next()?.ok()?;
@@ -288,11 +285,11 @@ fn plan_field(
 /// toggled, and AS_PATH with the other AS width. An alternative is accepted only when it consumes
 /// the field exactly and yields valid elements. Allocates nothing.
 pub fn plan<'a>(update: &Update<'a>, params: &DecodeParams, base: How) -> Plan<'a> {
-    let v4 = params.add_path(IPV4_UNICAST);
+    let v4 = params.add_path(Family::IPV4_UNICAST);
     let labels = params.max_labels;
     let mut p = Plan {
-        withdrawn: plan_field(update.withdrawn, IPV4_UNICAST, v4, base, labels),
-        nlri: plan_field(update.nlri, IPV4_UNICAST, v4, base, labels),
+        withdrawn: plan_field(update.withdrawn, Family::IPV4_UNICAST, v4, base, labels),
+        nlri: plan_field(update.nlri, Family::IPV4_UNICAST, v4, base, labels),
         mp_reach: None,
         mp_unreach: None,
         four_octet_as: params.four_octet_as,
@@ -433,8 +430,8 @@ impl<'a> Plan<'a> {
 
     /// Fields decoded by a fallback, with their family.
     pub fn fallbacks(&self) -> impl Iterator<Item = (Field, Family, How)> {
-        let w = Some((Field::Withdrawn, IPV4_UNICAST, self.withdrawn));
-        let n = Some((Field::Nlri, IPV4_UNICAST, self.nlri));
+        let w = Some((Field::Withdrawn, Family::IPV4_UNICAST, self.withdrawn));
+        let n = Some((Field::Nlri, Family::IPV4_UNICAST, self.nlri));
         let r = self.mp_reach.map(|(mp, f)| (Field::MpReach, mp.family, f));
         let u = self
             .mp_unreach
@@ -446,31 +443,115 @@ impl<'a> Plan<'a> {
             .map(|(field, fam, f)| (field, fam, f.how))
     }
 
-    /// Every route of the UPDATE, lazily and without allocating. Fields that did not decode
-    /// (see [`Plan::undecodable`]) yield nothing.
+    /// Every route of the UPDATE, lazily and without allocating, in wire order: the withdrawn
+    /// routes ([`Plan::withdrawn_routes`]) then the announced ([`Plan::announced_routes`]).
+    /// Fields that did not decode (see [`Plan::undecodable`]) yield nothing.
     pub fn routes(&self, update: &Update<'a>) -> impl Iterator<Item = Route<'a>> + use<'a> {
+        self.withdrawn_routes(update)
+            .chain(self.announced_routes(update))
+    }
+
+    /// The withdrawn routes: the withdrawn routes field, then MP_UNREACH. Parses only those
+    /// fields, for a reader that wants one side.
+    pub fn withdrawn_routes(
+        &self,
+        update: &Update<'a>,
+    ) -> impl Iterator<Item = Route<'a>> + use<'a> {
         let labels = self.max_labels;
-        let field = move |data: &'a [u8], family: Family, fp: FieldPlan, withdrawn: bool| {
-            let data = if fp.ok { data } else { &[] };
-            NlriIter::new(data, family, fp.add_path, labels)
-                .map_while(Result::ok)
-                .map(move |nlri| Route {
-                    withdrawn,
-                    family,
-                    nlri,
-                    how: fp.how,
-                })
-        };
-        let w = field(update.withdrawn, IPV4_UNICAST, self.withdrawn, true);
+        let w = field_routes(
+            update.withdrawn,
+            Family::IPV4_UNICAST,
+            self.withdrawn,
+            true,
+            labels,
+        );
         let u = self
             .mp_unreach
             .into_iter()
-            .flat_map(move |(mp, fp)| field(mp.nlri, mp.family, fp, true));
-        let n = field(update.nlri, IPV4_UNICAST, self.nlri, false);
+            .flat_map(move |(mp, fp)| field_routes(mp.nlri, mp.family, fp, true, labels));
+        w.chain(u)
+    }
+
+    /// The announced routes: the NLRI field, then MP_REACH. Parses only those fields.
+    pub fn announced_routes(
+        &self,
+        update: &Update<'a>,
+    ) -> impl Iterator<Item = Route<'a>> + use<'a> {
+        let labels = self.max_labels;
+        let n = field_routes(update.nlri, Family::IPV4_UNICAST, self.nlri, false, labels);
         let r = self
             .mp_reach
             .into_iter()
-            .flat_map(move |(mp, fp)| field(mp.nlri, mp.family, fp, false));
-        w.chain(u).chain(n).chain(r)
+            .flat_map(move |(mp, fp)| field_routes(mp.nlri, mp.family, fp, false, labels));
+        n.chain(r)
+    }
+}
+
+/// The routes of one NLRI field as its plan decodes it (none when it did not decode).
+fn field_routes<'a>(
+    data: &'a [u8],
+    family: Family,
+    fp: FieldPlan,
+    withdrawn: bool,
+    max_labels: u8,
+) -> impl Iterator<Item = Route<'a>> + use<'a> {
+    let data = if fp.ok { data } else { &[] };
+    NlriIter::new(data, family, fp.add_path, max_labels)
+        .map_while(Result::ok)
+        .map(move |nlri| Route {
+            withdrawn,
+            family,
+            nlri,
+            how: fp.how,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::bgp;
+
+    #[test]
+    fn each_side_yields_its_fields_and_routes_chains_them_in_wire_order() {
+        let v6 = |s: &str| s.parse::<std::net::Ipv6Addr>().unwrap().octets();
+        let attrs = [
+            bgp::mp_unreach(
+                bgp::AFI_IPV6,
+                bgp::SAFI_UNICAST,
+                &bgp::prefix(None, "2001:db8:1::/48"),
+            ),
+            bgp::mp_reach(
+                bgp::AFI_IPV6,
+                bgp::SAFI_UNICAST,
+                &v6("2001:db8::1"),
+                &bgp::prefix(None, "2001:db8:2::/48"),
+            ),
+        ]
+        .concat();
+        let msg = bgp::update(
+            &bgp::prefix(None, "192.0.2.0/24"),
+            &attrs,
+            &bgp::prefixes(None, &["198.51.100.0/24", "203.0.113.0/24"]),
+        );
+        let update = parse(&msg[19..]).expect("UPDATE splits");
+        let plan = plan(&update, &DecodeParams::default(), How::Negotiated);
+        let text = |r: Route<'_>| (r.withdrawn, r.nlri.kind.prefix().unwrap().to_string());
+        let withdrawn: Vec<_> = plan.withdrawn_routes(&update).map(text).collect();
+        let announced: Vec<_> = plan.announced_routes(&update).map(text).collect();
+        let all: Vec<_> = plan.routes(&update).map(text).collect();
+        let own = |w: bool, p: &str| (w, p.to_string());
+        assert_eq!(
+            withdrawn,
+            [own(true, "192.0.2.0/24"), own(true, "2001:db8:1::/48")]
+        );
+        assert_eq!(
+            announced,
+            [
+                own(false, "198.51.100.0/24"),
+                own(false, "203.0.113.0/24"),
+                own(false, "2001:db8:2::/48"),
+            ]
+        );
+        assert_eq!(all, [withdrawn, announced].concat());
     }
 }

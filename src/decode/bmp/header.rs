@@ -337,8 +337,13 @@ impl PeerHeader {
     }
 
     /// The router's timestamp of the message, unless it is 0 (unavailable).
+    ///
+    /// Microseconds of a second or more (malformed: the field is the fraction of the second)
+    /// are clamped to 999 999 rather than carried into the seconds: the message stays in the
+    /// second the router stamped, so its order among that router's messages is kept.
     pub fn time(&self) -> Option<Timestamp> {
-        (self.ts_sec != 0).then(|| Timestamp::from_micros(self.ts_sec.into(), self.ts_usec))
+        (self.ts_sec != 0)
+            .then(|| Timestamp::from_micros(self.ts_sec.into(), self.ts_usec.min(999_999)))
     }
 
     /// The peer address.
@@ -351,29 +356,38 @@ impl PeerHeader {
         }
     }
 
-    /// The distinguisher as text: a route distinguisher for RD-instance and Loc-RIB peers,
-    /// the number otherwise.
+    /// The distinguisher as text ([`Distinguisher::new`]).
     pub fn distinguisher_text(&self) -> String {
         self.distinguisher_display().to_string()
     }
 
     /// [`Self::distinguisher_text`] without allocating: for output written to a writer.
     pub fn distinguisher_display(&self) -> Distinguisher {
-        if self.peer_type.has_rd() && self.distinguisher != [0; 8] {
-            Distinguisher::Rd(Rd(self.distinguisher))
-        } else {
-            Distinguisher::Number(u64::from_be_bytes(self.distinguisher))
-        }
+        Distinguisher::new(self.peer_type, self.distinguisher)
     }
 }
 
-/// A peer distinguisher as it reads ([`PeerHeader::distinguisher_text`]).
+/// A peer distinguisher as it reads: `65000:1` or `0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Distinguisher {
     /// A route distinguisher (RD-instance and Loc-RIB peers).
     Rd(Rd),
     /// The 8 octets as a number (other peers, and a zero distinguisher).
     Number(u64),
+}
+
+impl Distinguisher {
+    /// How the distinguisher of a peer of `peer_type` reads: a route distinguisher for the
+    /// peer types that carry one (RD-instance and Loc-RIB) unless it is all zeros, else the 8
+    /// octets as a number. The one place for this rule; it needs no [`PeerHeader`], so a peer
+    /// kept by its type and distinguisher alone reads the same.
+    pub fn new(peer_type: PeerType, octets: [u8; 8]) -> Self {
+        if peer_type.has_rd() && octets != [0; 8] {
+            Distinguisher::Rd(Rd(octets))
+        } else {
+            Distinguisher::Number(u64::from_be_bytes(octets))
+        }
+    }
 }
 
 impl std::fmt::Display for Distinguisher {
@@ -460,6 +474,103 @@ pub fn plausible_per_peer_header(b: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::testkit::workload::XorShift;
+
+    fn stamped(ts_sec: u32, ts_usec: u32) -> PeerHeader {
+        let mut b = [0u8; PER_PEER_HEADER_LEN];
+        b[34..38].copy_from_slice(&ts_sec.to_be_bytes());
+        b[38..42].copy_from_slice(&ts_usec.to_be_bytes());
+        PeerHeader::from_octets(&b)
+    }
+
+    #[test]
+    fn router_time_clamps_microseconds_within_the_second() {
+        // 1 700 000 000 s after the epoch is 2023-11-14T22:13:20Z.
+        let time = |usec| stamped(1_700_000_000, usec).time().map(|t| t.to_string());
+        assert_eq!(
+            time(123_456).as_deref(),
+            Some("2023-11-14T22:13:20.123456Z")
+        );
+        assert_eq!(
+            time(999_999).as_deref(),
+            Some("2023-11-14T22:13:20.999999Z")
+        );
+        // Out of range: the last microsecond of the same second, not 2.5 s later.
+        for usec in [1_000_000, 2_500_000, u32::MAX] {
+            assert_eq!(
+                time(usec).as_deref(),
+                Some("2023-11-14T22:13:20.999999Z"),
+                "ts_usec {usec}"
+            );
+        }
+        // Order is kept: a malformed stamp sorts before the next second's messages.
+        assert!(stamped(1_700_000_000, 2_500_000).time() < stamped(1_700_000_001, 0).time());
+        // Seconds 0 means unavailable, whatever the microseconds say.
+        assert_eq!(stamped(0, 5).time(), None);
+    }
+
+    #[test]
+    fn distinguisher_reads_as_an_rd_only_for_peer_types_with_one() {
+        let rd = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
+        let text = |t: u8, octets| Distinguisher::new(PeerType(t), octets).to_string();
+        assert_eq!(text(1, rd), "65000:1");
+        assert_eq!(text(3, rd), "65000:1");
+        // Global, local-instance and unknown peer types: the number.
+        for t in [0, 2, 4, 251] {
+            assert_eq!(text(t, rd), u64::from_be_bytes(rd).to_string(), "type {t}");
+        }
+        // A zero distinguisher is 0 for every type.
+        for t in [0, 1, 2, 3] {
+            assert_eq!(text(t, [0; 8]), "0", "type {t}");
+        }
+        let mut b = [0u8; PER_PEER_HEADER_LEN];
+        b[0] = 1;
+        b[2..10].copy_from_slice(&rd);
+        let p = PeerHeader::from_octets(&b);
+        assert_eq!(
+            p.distinguisher_display(),
+            Distinguisher::new(PeerType(1), rd)
+        );
+        assert_eq!(p.distinguisher_text(), "65000:1");
+    }
+
+    #[test]
+    fn message_type_names_and_numbers_round_trip() {
+        for (t, name) in MessageType::NAMES {
+            assert_eq!(t.to_string(), name);
+            assert_eq!(name.parse(), Ok(t));
+            assert_eq!(t.0.to_string().parse(), Ok(t), "{name} by number");
+        }
+        // Unassigned types are kept, shown as their numbers and read back from them.
+        for n in [7, 100, 251, 255] {
+            let t = MessageType(n);
+            assert_eq!(t.name(), "unknown");
+            assert_eq!(t.to_string(), n.to_string());
+            assert_eq!(t.to_string().parse(), Ok(t));
+        }
+        assert!("peer-down".parse::<MessageType>().is_err());
+        assert!("256".parse::<MessageType>().is_err());
+        assert!("".parse::<MessageType>().is_err());
+    }
+
+    #[test]
+    fn peer_type_names_and_numbers_round_trip() {
+        for (t, name) in PeerType::NAMES {
+            assert_eq!(t.to_string(), name);
+            assert_eq!(name.parse(), Ok(t));
+            assert_eq!(t.0.to_string().parse(), Ok(t), "{name} by number");
+        }
+        // Unassigned and experimental types are kept and shown as their numbers, whatever their
+        // JSON name.
+        for (n, json_name) in [(4, "unknown"), (251, "experimental"), (255, "unknown")] {
+            let t = PeerType(n);
+            assert_eq!(t.name(), json_name);
+            assert_eq!(t.to_string(), n.to_string());
+            assert_eq!(t.to_string().parse(), Ok(t));
+        }
+        assert!("experimental".parse::<PeerType>().is_err());
+        assert!("loc-rib".parse::<PeerType>().is_err());
+        assert!("-1".parse::<PeerType>().is_err());
+    }
 
     #[test]
     fn from_octets_reads_what_the_parser_reads() {

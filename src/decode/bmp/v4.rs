@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use super::route_monitoring::IndexedTlv;
 use crate::decode::bgp::open::{self, Capability};
+use crate::decode::family::Family;
 
 /// Stateless Parsing TLV: the capabilities needed to parse the PDU without a Peer Up.
 pub const TLV_STATELESS_PARSING: u16 = 1;
@@ -75,9 +76,10 @@ pub struct Stateless {
     pub four_octet_as: bool,
 }
 
-/// Reads the Stateless Parsing TLVs of a message: calls `add_path(afi, safi, send_receive)` for
-/// each Add-Path entry (the monitored router's value towards this peer) and reports the rest.
-pub fn stateless(tlvs: &[IndexedTlv<'_>], mut add_path: impl FnMut(u16, u8, u8)) -> Stateless {
+/// Reads the Stateless Parsing TLVs of a message: calls `add_path(family, send_receive)` for
+/// each Add-Path entry (the monitored router's RFC 7911 value towards this peer: 1 receive,
+/// 2 send, 3 both) and reports the rest.
+pub fn stateless(tlvs: &[IndexedTlv<'_>], mut add_path: impl FnMut(Family, u8)) -> Stateless {
     let mut s = Stateless::default();
     for t in tlvs.iter().filter(|t| t.tlv_type == TLV_STATELESS_PARSING) {
         s.present = true;
@@ -85,7 +87,7 @@ pub fn stateless(tlvs: &[IndexedTlv<'_>], mut add_path: impl FnMut(u16, u8, u8))
             match code {
                 CAP_ADD_PATH => {
                     for c in v.chunks_exact(4) {
-                        add_path(u16::from_be_bytes([c[0], c[1]]), c[2], c[3]);
+                        add_path(Family::new(u16::from_be_bytes([c[0], c[1]]), c[2]), c[3]);
                     }
                 }
                 CAP_FOUR_OCTET_AS => s.four_octet_as = true,

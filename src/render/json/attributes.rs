@@ -665,12 +665,12 @@ mod tests {
             originator_id: Some(Ipv4Addr::new(192, 0, 2, 3)),
             cluster_list: Some(vec![Ipv4Addr::new(192, 0, 2, 4)]),
             mp_reach: Some(MpReach {
-                family: Family::new(2, 1),
+                family: Family::IPV6_UNICAST,
                 next_hop: V6,
                 nlri: &[],
             }),
             mp_unreach: Some(MpUnreach {
-                family: Family::new(2, 1),
+                family: Family::IPV6_UNICAST,
                 nlri: &[],
             }),
             large_communities: Some(vec![(65000, 1, 2)]),

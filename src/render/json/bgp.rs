@@ -272,7 +272,9 @@ impl<'a> PduJson<'a> {
         };
         let (mut notification, mut open) = (None, None);
         match bgp::decode_pdu(&pdu) {
-            Ok(BgpMessage::Notification(_)) => notification = Some(NotificationOrRaw::of(&pdu)),
+            Ok(BgpMessage::Notification(n)) => {
+                notification = Some(NotificationOrRaw::Decoded(NotificationJson::new(&n)))
+            }
             Ok(BgpMessage::Open(o)) => open = Some(OwnedOpen(o)),
             _ => {}
         }

@@ -70,12 +70,11 @@ impl<'a> Routes<'a> {
 
 impl Serialize for Routes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.plan
-                .routes(self.update)
-                .filter(|r| r.withdrawn == self.withdrawn)
-                .map(RouteJson::new),
-        )
+        if self.withdrawn {
+            s.collect_seq(self.plan.withdrawn_routes(self.update).map(RouteJson::new))
+        } else {
+            s.collect_seq(self.plan.announced_routes(self.update).map(RouteJson::new))
+        }
     }
 }
 
