@@ -8,7 +8,7 @@ use crate::support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
-use bmpctl::testkit::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp, pcap};
 use serde_json::Value;
 
 /// A round time (a multiple of 10 s) so that 10 s buckets start at T, T+10, ...
@@ -676,72 +676,40 @@ Most churning origin AS (steady state)
     assert_eq!(text, want, "\n{text}");
 }
 
-/// Feeds one stream to a view as a run does: its router decided by one identity registry for
-/// the whole run (at its start, and again at its Initiation), its start and end announced.
-fn feed_stream(
-    view: &mut bmpctl::analysis::churn::Churn,
-    routers: &mut bmpctl::identity::Routers,
-    name: &str,
-    address: Option<IpAddr>,
-    bytes: &[u8],
-) {
-    use bmpctl::analysis::Analysis;
-    use bmpctl::decode::bmp::Body;
-    use bmpctl::event::{EndReason, Event, Lifecycle, StreamCtx};
-    use bmpctl::stream::StreamDecoder;
-
-    let started = routers.start(name, address);
-    view.lifecycle(&Lifecycle::StreamStart {
-        stream: name,
-        router_id: started.router,
-        address,
-        time: None,
-        reconnect: started.known,
-        predecessor: started.predecessor.as_ref(),
-    });
-    let mut router_id = started.router;
-    let mut dec = StreamDecoder::new(1 << 20);
-    dec.router.address = address;
-    let mut sink = |router: &bmpctl::event::RouterInfo, ev: Event<'_>| {
-        let joined = match (&ev, router.sys_name.as_deref()) {
-            (Event::Message(d), Some(sys_name)) if matches!(d.msg.body, Body::Initiation(_)) => {
-                routers.initiation(name, sys_name)
-            }
-            _ => None,
-        };
-        if let Some(j) = &joined {
-            router_id = j.router;
+/// `stream` as a capture of the router at `router` sending it to a station: one TCP segment per
+/// BMP message, captured at the message's per-peer time (a message without one, at the time of
+/// the message before it, T for the first), so that the capture times the run goes by are the
+/// router times the stream was written with.
+fn capture_of(stream: &[u8], router: pcap::Endpoint) -> Vec<u8> {
+    let station = (v4([192, 0, 2, 200]), 11019);
+    let mut flow = pcap::Flow::new(router, station, 0x0100_0000);
+    let mut time: pcap::Time = (T, 0);
+    let mut packets = vec![(time, flow.syn()), (time, flow.syn_ack())];
+    let walk = support::walk_bmp(stream);
+    assert!(walk.error.is_none() && walk.partial.is_none(), "{:?}", walk);
+    for m in &walk.messages {
+        let bytes = &stream[m.offset..m.offset + m.length];
+        // Common header (6 octets), then the per-peer header: type, flags, distinguisher (8),
+        // address (16), AS (4), BGP ID (4), seconds (4), microseconds (4).
+        if support::per_peer_address(bytes).is_some() {
+            let secs = u32::from_be_bytes(bytes[40..44].try_into().expect("4 octets"));
+            let micros = u32::from_be_bytes(bytes[44..48].try_into().expect("4 octets"));
+            time = (secs, micros);
         }
-        let ctx = StreamCtx {
-            name,
-            router,
-            router_id,
-            joined: joined.as_ref(),
-            observed: None,
-        };
-        view.event(&ctx, &ev);
-    };
-    dec.push(bytes, &mut sink);
-    dec.finish(&mut sink);
-    routers.end(name);
-    view.lifecycle(&Lifecycle::StreamEnd {
-        stream: name,
-        router_id,
-        router: &dec.router,
-        how: EndReason::EndOfInput,
-        time: None,
-    });
-}
-
-fn report_json(view: &bmpctl::analysis::churn::Churn) -> Value {
-    use bmpctl::analysis::View;
-    serde_json::to_value(view.report()).expect("report")
+        packets.push((time, flow.data(bytes)));
+    }
+    packets.push((time, flow.fin()));
+    let frames: Vec<(pcap::Time, Vec<u8>)> = packets
+        .iter()
+        .map(|(t, s)| (*t, s.frame(pcap::Link::Ethernet)))
+        .collect();
+    pcap::pcap(pcap::Link::Ethernet.linktype(), &frames)
 }
 
 #[test]
 fn a_raw_dump_of_a_router_known_by_address_is_a_new_session_of_it() {
-    // The router's TCP session (its address known, as in a capture), then a raw dump of a
-    // later session of it: the same sysName, no address. One router, two dumps.
+    // The router's TCP session (its address known: a capture), then a raw dump of a later
+    // session of it: the same sysName, no address. One router, two dumps.
     let p = peer_a();
     let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
     let mut flow = Stream::new("pe1");
@@ -754,21 +722,18 @@ fn a_raw_dump_of_a_router_known_by_address_is_a_new_session_of_it() {
         .announce(&p, 100, &a, &p24(0, 0..20))
         .eor(&p, 101)
         .withdraw(&p, 110, &p24(0, 1..3));
-    let mut view = bmpctl::analysis::churn::Churn::new(bmpctl::filter::Filter::default(), None, 10);
-    let mut routers = bmpctl::identity::Routers::new();
-    let addr = Some(v4([192, 0, 2, 99]));
-    feed_stream(
-        &mut view,
-        &mut routers,
-        "192.0.2.99:4711",
-        addr,
-        &flow.bytes,
+    let dir = support::TempDir::new("churn-known-by-address");
+    let capture = dir.write(
+        "pe1.pcap",
+        &capture_of(&flow.bytes, (v4([192, 0, 2, 99]), 4711)),
     );
-    feed_stream(&mut view, &mut routers, "pe1.bmp", None, &dump.bytes);
-    let v = report_json(&view);
+    let raw = dir.write("pe1.bmp", &dump.bytes);
+    let v = churn_json(&["--interval", "10s"], &[&capture, &raw]);
     let peers = v["peers"].as_array().unwrap();
+    // Merged: one row, with the dumps and withdrawals of both streams (1 + 2).
     assert_eq!(peers.len(), 1, "{v}");
     assert_eq!(peers[0]["router"], "pe1");
+    assert_eq!(peers[0]["address"], "192.0.2.1");
     assert_eq!(peers[0]["dumps"], 2);
     assert_eq!(totals(&peers[0]["initial"]), [40, 0, 0, 0, 40]);
     assert_eq!(totals(&peers[0]["steady"]), [0, 3, 0, 0, 3]);
@@ -795,18 +760,19 @@ fn a_stream_that_names_its_router_late_brings_its_peers_to_that_router() {
         .bytes
         .extend(bmp::initiation(&[(2, b"pe1".as_slice())]));
     second.announce(&pb, 60, &a, &p24(1, 10..11));
-    let mut view = bmpctl::analysis::churn::Churn::new(bmpctl::filter::Filter::default(), None, 10);
-    let mut routers = bmpctl::identity::Routers::new();
-    feed_stream(&mut view, &mut routers, "a.bmp", None, &first.bytes);
-    feed_stream(&mut view, &mut routers, "b.bmp", None, &second.bytes);
-    let v = report_json(&view);
+    let dir = support::TempDir::new("churn-named-late");
+    let a_path = dir.write("a.bmp", &first.bytes);
+    let b_path = dir.write("b.bmp", &second.bytes);
+    let v = churn_json(&["--interval", "10s"], &[&a_path, &b_path]);
     let peers = v["peers"].as_array().unwrap();
+    // One router: both streams' peers, once each.
     assert_eq!(peers.len(), 2, "{v}");
     assert!(peers.iter().all(|p| p["router"] == "pe1"), "{v}");
     let (pa, pb) = (&peers[0], &peers[1]);
     assert_eq!(pa["address"], "192.0.2.1");
     assert_eq!(pa["dumps"], 2);
     assert_eq!(pa["initial_complete"], "incomplete");
+    assert_eq!(totals(&pa["initial"]), [10, 0, 0, 0, 10]);
     assert_eq!(pb["address"], "192.0.2.2");
     assert_eq!(pb["dumps"], 1);
     assert_eq!(pb["initial_complete"], "end_of_rib");
