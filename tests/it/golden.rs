@@ -11,10 +11,11 @@
 //!
 //! Run it alone with `cargo test --test it golden`. When a change is meant to alter output,
 //! re-record with `BMPCTL_BLESS=1 cargo test --test it golden` and review the diff of
-//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). Inputs
-//! from `../shared/captures` that are absent are skipped with a note (a failure under
-//! `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); captures there without a recording are noted and
-//! not compared.
+//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). When
+//! `../shared/captures` is absent its cases are skipped with a note (a failure under
+//! `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); a capture there without a recording is noted and not
+//! compared, and is a failure under `BMPCTL_REQUIRE_CAPTURES=1`. Every other case must have a
+//! recording, and every recording a case.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::bmpctl_command;
+use crate::support::{REQUIRE_CAPTURES_ENV, bmpctl_command, captures_dir};
 
 /// Shipped samples, relative to the crate root.
 const SAMPLES: &[&str] = &[
@@ -33,7 +34,8 @@ const SAMPLES: &[&str] = &[
     "samples/recordings/gobgp.pcap",
 ];
 
-/// The real captures folder, relative to the crate root.
+/// The real captures folder, relative to the crate root, as the cases name it (stream names
+/// contain it); [`captures_dir`] decides whether it is there.
 const CAPTURES: &str = "../shared/captures";
 
 /// Every command on every input: (case suffix, arguments before the input, JSON output).
@@ -209,16 +211,12 @@ fn slug(path: &str) -> String {
     file.replace('.', "-")
 }
 
-fn captures_present() -> bool {
-    root().join(CAPTURES).is_dir()
-}
-
-fn capture_inputs() -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(root().join(CAPTURES)) else {
-        return Vec::new();
-    };
-    let mut v: Vec<String> = dir
-        .filter_map(Result::ok)
+/// The captures in `dir` (the real captures folder), as the cases name them.
+fn capture_inputs(dir: &Path) -> Vec<String> {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let mut v: Vec<String> = entries
+        .map(|e| e.expect("a directory entry"))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".pcap") || n.ends_with(".pcapng"))
         .map(|n| format!("{CAPTURES}/{n}"))
@@ -227,9 +225,11 @@ fn capture_inputs() -> Vec<String> {
     v
 }
 
-fn cases() -> Vec<Case> {
+/// Every case: the matrix on the samples and, when `captures` is the captures folder, on each
+/// capture, then [`EXTRA`].
+fn golden_cases(captures: Option<&Path>) -> Vec<Case> {
     let mut inputs: Vec<String> = SAMPLES.iter().map(|s| s.to_string()).collect();
-    inputs.extend(capture_inputs());
+    inputs.extend(captures.map(capture_inputs).unwrap_or_default());
     let mut out = Vec::new();
     for input in &inputs {
         for (suffix, args, json) in COMMANDS {
@@ -252,6 +252,11 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// Whether a case reads a real capture (which a machine may not have).
+fn on_captures(args: &[impl AsRef<str>]) -> bool {
+    args.iter().any(|a| a.as_ref().starts_with(CAPTURES))
+}
+
 fn run(case: &Case) -> Outcome {
     let out = bmpctl_command()
         .arg("--color")
@@ -268,19 +273,34 @@ fn run(case: &Case) -> Outcome {
     }
 }
 
-/// The status file: `name<TAB>exit<TAB>stderr` with stderr's newlines as `\n`.
+/// The status file: `name<TAB>exit<TAB>stderr` with stderr's newlines as `\n`. A line
+/// that does not read so fails the test: a case lost to a damaged line would go unchecked.
 fn read_status() -> BTreeMap<String, (i32, String)> {
-    let text = std::fs::read_to_string(golden_dir().join("status.txt")).unwrap_or_default();
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|l| {
-            let mut parts = l.splitn(3, '\t');
-            let name = parts.next()?.to_string();
-            let status = parts.next()?.parse().ok()?;
-            let stderr = parts.next().unwrap_or("").replace("\\n", "\n");
-            Some((name, (status, stderr)))
-        })
-        .collect()
+    let path = golden_dir().join("status.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut all = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(3, '\t');
+        let (Some(name), Some(status), Some(stderr)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!(
+                "status.txt line {}: not name, status, stderr: {line}",
+                i + 1
+            );
+        };
+        let status: i32 = status
+            .parse()
+            .unwrap_or_else(|_| panic!("status.txt line {}: status {status:?}", i + 1));
+        let stderr = stderr.replace("\\n", "\n");
+        if all.insert(name.to_string(), (status, stderr)).is_some() {
+            panic!("status.txt line {}: {name} recorded twice", i + 1);
+        }
+    }
+    all
 }
 
 fn write_status(all: &BTreeMap<String, (i32, String)>) {
@@ -399,17 +419,17 @@ fn compare(case: &Case, expected: &[u8], actual: &[u8]) -> Option<String> {
 #[test]
 fn every_command_on_every_input_prints_what_was_recorded() {
     let bless = std::env::var("BMPCTL_BLESS").is_ok_and(|v| v == "1");
-    let have_captures = captures_present();
+    // Panics under BMPCTL_REQUIRE_CAPTURES=1 when the folder is missing.
+    let captures = captures_dir();
+    let have_captures = captures.is_some();
     if !have_captures {
-        if std::env::var("BMPCTL_REQUIRE_CAPTURES").is_ok_and(|v| v.trim() == "1") {
-            panic!("BMPCTL_REQUIRE_CAPTURES=1 but {CAPTURES} does not exist");
-        }
-        eprintln!("note: {CAPTURES} not found: the golden cases of real captures are skipped");
+        eprintln!("note: the golden cases of real captures are skipped");
     }
+    let require_captures = std::env::var(REQUIRE_CAPTURES_ENV).is_ok_and(|v| v.trim() == "1");
     let recorded = read_status();
-    let cases: Vec<Case> = cases()
+    let cases: Vec<Case> = golden_cases(captures.as_deref())
         .into_iter()
-        .filter(|c| have_captures || !c.args.iter().any(|a| a.starts_with(CAPTURES)))
+        .filter(|c| have_captures || !on_captures(&c.args))
         .collect();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -494,24 +514,31 @@ fn every_command_on_every_input_prints_what_was_recorded() {
             ));
         }
     }
-    // A recorded case that no longer runs (a sample renamed) must not pass unnoticed.
+    // A recorded case that no longer runs (a sample renamed) must not pass unnoticed. Without
+    // the captures, only the cases of captures are not run: a recorded name that is neither
+    // a case run nor a case of captures is one no longer run.
+    let without_captures = golden_cases(None);
     for name in recorded.keys() {
         let ran = cases.iter().any(|c| &c.name == name);
-        let is_capture = !SAMPLES
+        let known_without_captures = without_captures
             .iter()
-            .any(|s| name.starts_with(&format!("{}.", slug(s))))
-            && !EXTRA
-                .iter()
-                .any(|(n, args, _)| n == name && !args.iter().any(|a| a.starts_with(CAPTURES)));
-        if !ran && (have_captures || !is_capture) {
+            .any(|c| &c.name == name && !on_captures(&c.args));
+        if !ran && (have_captures || known_without_captures) {
             failures.push(format!("{name}: recorded but no longer run"));
         }
     }
+    // A case of a capture may lack a recording (a capture added to the shared folder since);
+    // any other case, and every case when the captures are required, may not.
     for name in &unrecorded {
-        let sample = !name.contains("shared");
-        eprintln!("note: no golden recording for {name} (a capture added since?); not compared");
-        if sample && SAMPLES.iter().any(|s| name.starts_with(&slug(s))) {
-            failures.push(format!("{name}: a shipped sample without a recording"));
+        let case = cases.iter().find(|c| &c.name == name).expect("a case run");
+        if on_captures(&case.args) && !require_captures {
+            eprintln!(
+                "note: no golden recording for {name} (a capture added since?); not compared"
+            );
+        } else {
+            failures.push(format!(
+                "{name}: no recording (record it with BMPCTL_BLESS=1 and review the diff)"
+            ));
         }
     }
     assert!(
@@ -521,4 +548,43 @@ fn every_command_on_every_input_prints_what_was_recorded() {
         results.len(),
         failures.join("\n\n")
     );
+}
+
+/// Every recording has its line in the status file and every line its recording: a stray
+/// `.out.gz` (a case renamed, its old output left behind) or a line whose output is gone
+/// would otherwise never be compared, on any machine.
+#[test]
+fn the_recordings_and_the_status_file_name_the_same_cases() {
+    let recorded = read_status();
+    let entries = std::fs::read_dir(golden_dir()).expect("list tests/golden");
+    let mut outputs = std::collections::BTreeSet::new();
+    let mut wrong = Vec::new();
+    for entry in entries {
+        let name = entry.expect("a directory entry").file_name();
+        let name = name.to_string_lossy();
+        if name == "status.txt" {
+            continue;
+        }
+        match name.strip_suffix(".out.gz") {
+            Some(case) => {
+                outputs.insert(case.to_string());
+            }
+            None => wrong.push(format!(
+                "tests/golden/{name}: neither a recording nor status.txt"
+            )),
+        }
+    }
+    for case in &outputs {
+        if !recorded.contains_key(case) {
+            wrong.push(format!("tests/golden/{case}.out.gz: no line in status.txt"));
+        }
+    }
+    for case in recorded.keys() {
+        if !outputs.contains(case) {
+            wrong.push(format!(
+                "status.txt: {case} has no tests/golden/{case}.out.gz"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
