@@ -6,6 +6,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
+use crate::support::hex;
+
 use bmpctl::event::StreamCtx;
 use bmpctl::event::{Event, RouterInfo};
 use bmpctl::render::{json, text};
@@ -483,7 +485,7 @@ fn flowspec_rule_announce_and_withdraw() {
     let a = o.rm(0, "announced");
     assert_eq!(a.len(), 1);
     check_flowspec(&a[0], "ipv4_flowspec");
-    assert_eq!(a[0]["raw"], bmpctl::decode::hex(&nlri));
+    assert_eq!(a[0]["raw"], hex(&nlri));
     let w = o.rm(1, "withdrawn");
     assert_eq!(w.len(), 1);
     check_flowspec(&w[0], "ipv4_flowspec");
@@ -529,7 +531,7 @@ fn flowspec_unknown_component_kept_raw() {
     assert_eq!(a[0]["components"][1]["name"], "unknown");
     assert_eq!(a[0]["components"][1]["type"], 14);
     assert_eq!(a[0]["components"][1]["raw"], "0e8101");
-    assert_eq!(a[0]["raw"], bmpctl::decode::hex(&nlri));
+    assert_eq!(a[0]["raw"], hex(&nlri));
     assert_eq!(o.rm(1, "withdrawn").len(), 1);
 }
 
@@ -716,7 +718,7 @@ fn bgp_ls_node_nlri() {
         assert_eq!(r[0]["protocol_id"], 2);
         assert_eq!(r[0]["protocol"], "isis_l2");
         assert_eq!(r[0]["identifier"], 0);
-        assert_eq!(r[0]["descriptors"], bmpctl::decode::hex(&value[9..]));
+        assert_eq!(r[0]["descriptors"], hex(&value[9..]));
         assert_eq!(r[1]["nlri_type"], 99);
         assert_eq!(r[1]["nlri_type_name"], "unknown");
         assert_eq!(r[1]["raw"], "010203");

@@ -233,6 +233,8 @@ pub fn per_peer_address(message: &[u8]) -> Option<String> {
     Some(ip.to_string())
 }
 
+/// Lower-case hex of `bytes`, written here so that expectations do not depend on the crate's
+/// own (`bmpctl::decode::hex`).
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
