@@ -9,13 +9,14 @@
 //! `cargo test --release --test it -- --ignored generate_large_capture`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 
 use bmpctl::testkit::pcap::{self, Flow, Link, Segment, Time};
 use bmpctl::testkit::session::{self, Session, SessionSpec};
 use bmpctl::time::Timestamp;
 use serde_json::{Value, json};
 
+use crate::support::harness::v4;
 use crate::support::{TempDir, bmpctl};
 
 // ---- fixtures --------------------------------------------------------------------------------
@@ -211,10 +212,6 @@ fn clean_packets(
 
 fn frames(link: Link, packets: &[(Time, Segment)]) -> Vec<(Time, Vec<u8>)> {
     packets.iter().map(|(t, s)| (*t, s.frame(link))).collect()
-}
-
-fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(a, b, c, d))
 }
 
 const STATION: (u8, u8, u8, u8) = (192, 0, 2, 1);

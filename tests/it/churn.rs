@@ -4,8 +4,8 @@
 //! measurement.
 
 use crate::support;
+use crate::support::harness::v4;
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 use bmpctl::testkit::{bgp, bmp, pcap};
@@ -13,10 +13,6 @@ use serde_json::Value;
 
 /// A round time (a multiple of 10 s) so that 10 s buckets start at T, T+10, ...
 const T: u32 = 1_700_000_000;
-
-fn v4(a: [u8; 4]) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(a))
-}
 
 fn open(asn: u32) -> Vec<u8> {
     bgp::open(
@@ -50,7 +46,7 @@ impl Stream {
     fn peer_up(&mut self, p: &bmp::Peer, sec: u32) -> &mut Self {
         let m = bmp::peer_up(
             &Self::at(p, sec, 0),
-            v4([192, 0, 2, 254]),
+            v4(192, 0, 2, 254),
             179,
             50_000,
             &open(65_000),
@@ -195,7 +191,7 @@ fn buckets(peer: &Value) -> Vec<B> {
 }
 
 fn peer_a() -> bmp::Peer {
-    bmp::Peer::global(v4([192, 0, 2, 1]), 65_001, [192, 0, 2, 1])
+    bmp::Peer::global(v4(192, 0, 2, 1), 65_001, [192, 0, 2, 1])
 }
 
 /// The known-churn stream:
@@ -681,7 +677,7 @@ Most churning origin AS (steady state)
 /// the message before it, T for the first), so that the capture times the run goes by are the
 /// router times the stream was written with.
 fn capture_of(stream: &[u8], router: pcap::Endpoint) -> Vec<u8> {
-    let station = (v4([192, 0, 2, 200]), 11019);
+    let station = (v4(192, 0, 2, 200), 11019);
     let mut flow = pcap::Flow::new(router, station, 0x0100_0000);
     let mut time: pcap::Time = (T, 0);
     let mut packets = vec![(time, flow.syn()), (time, flow.syn_ack())];
@@ -725,7 +721,7 @@ fn a_raw_dump_of_a_router_known_by_address_is_a_new_session_of_it() {
     let dir = support::TempDir::new("churn-known-by-address");
     let capture = dir.write(
         "pe1.pcap",
-        &capture_of(&flow.bytes, (v4([192, 0, 2, 99]), 4711)),
+        &capture_of(&flow.bytes, (v4(192, 0, 2, 99), 4711)),
     );
     let raw = dir.write("pe1.bmp", &dump.bytes);
     let v = churn_json(&["--interval", "10s"], &[&capture, &raw]);
@@ -744,7 +740,7 @@ fn a_stream_that_names_its_router_late_brings_its_peers_to_that_router() {
     // Stream b shows a peer before its Initiation names it as a new session of router pe1
     // (stream a): the peer's row goes to pe1, and pe1's other peers start a new dump.
     let pa = peer_a();
-    let pb = bmp::Peer::global(v4([192, 0, 2, 2]), 65_002, [192, 0, 2, 2]);
+    let pb = bmp::Peer::global(v4(192, 0, 2, 2), 65_002, [192, 0, 2, 2]);
     let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
     let mut first = Stream::new("pe1");
     first

@@ -5,9 +5,10 @@
 //! as text. A last pair of tests feeds a megabyte of pseudo-random bytes.
 
 use crate::support;
+use crate::support::harness::{v4, v6};
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use bmpctl::event::StreamCtx;
 use bmpctl::event::{Event, RouterInfo};
@@ -162,14 +163,6 @@ struct Case {
     context: Vec<u8>,
     msg: Vec<u8>,
     cuts: Cuts,
-}
-
-fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(a, b, c, d))
-}
-
-fn v6(s: &str) -> IpAddr {
-    IpAddr::V6(s.parse::<Ipv6Addr>().expect("IPv6 literal"))
 }
 
 /// Lengths at which a TLV list starting at `start` can be cut and stay whole.
