@@ -24,6 +24,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
+use crate::support::nlri::{RD_65000_1, evpn_mac_ip};
+
 use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
@@ -380,34 +382,6 @@ fn base_attrs() -> Vec<u8> {
 fn mp_announce(afi: u16, safi: u8, next_hop: &[u8], nlri: &[u8]) -> Vec<u8> {
     let attrs = [base_attrs(), bgp::mp_reach(afi, safi, next_hop, nlri)].concat();
     bgp::update(&[], &attrs, &[])
-}
-
-/// Route distinguisher 65000:1 (type 0).
-const RD_65000_1: [u8; 8] = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
-/// An Ethernet segment identifier of type 0.
-const ESI: [u8; 10] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
-
-/// An MPLS label field: 20-bit value, bottom of stack.
-fn label(v: u32) -> [u8; 3] {
-    let x = (v << 4) | 1;
-    [(x >> 16) as u8, (x >> 8) as u8, x as u8]
-}
-
-/// EVPN type 2: RD 65000:1, ESI, tag 100, MAC 00:11:22:33:44:55, IP 192.0.2.10, labels 1000 and
-/// 2000.
-fn evpn_mac_ip() -> Vec<u8> {
-    let v = [
-        &RD_65000_1[..],
-        &ESI,
-        &100u32.to_be_bytes(),
-        &[48],
-        &[0x00, 0x11, 0x22, 0x33, 0x44, 0x55],
-        &[32, 192, 0, 2, 10],
-        &label(1000),
-        &label(2000),
-    ]
-    .concat();
-    [&[2, v.len() as u8][..], &v].concat()
 }
 
 /// FlowSpec rule: dst 192.0.2.0/24, proto =6, dport >=1024 & <=2048, with its length octet.

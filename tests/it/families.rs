@@ -7,6 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::support::hex;
+use crate::support::nlri::{ESI, RD_65000_1, evpn_mac_ip, evpn_route, label};
 
 use bmpctl::event::StreamCtx;
 use bmpctl::event::{Event, RouterInfo};
@@ -171,37 +172,8 @@ fn no_errors(o: &Out) {
 // EVPN (AFI 25, SAFI 70)
 // ---------------------------------------------------------------------------------------------
 
-const RD_65000_1: [u8; 8] = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
 /// RD type 1: 192.0.2.1:7.
 const RD_IP: [u8; 8] = [0, 1, 192, 0, 2, 1, 0, 7];
-const ESI: [u8; 10] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
-
-/// An MPLS label field: 20-bit value, BoS bit set.
-fn label(v: u32) -> [u8; 3] {
-    let x = (v << 4) | 1;
-    [(x >> 16) as u8, (x >> 8) as u8, x as u8]
-}
-
-fn evpn_route(route_type: u8, value: &[u8]) -> Vec<u8> {
-    [&[route_type, value.len() as u8][..], value].concat()
-}
-
-/// Type 2: RD, ESI, tag 100, MAC 00:11:22:33:44:55, IP 192.0.2.10, labels 1000 and 2000.
-fn evpn_mac_ip() -> Vec<u8> {
-    let v = [
-        &RD_65000_1[..],
-        &ESI,
-        &100u32.to_be_bytes(),
-        &[48],
-        &[0x00, 0x11, 0x22, 0x33, 0x44, 0x55],
-        &[32, 192, 0, 2, 10],
-        &label(1000),
-        &label(2000),
-    ]
-    .concat();
-    assert_eq!(v.len(), 40);
-    evpn_route(2, &v)
-}
 
 /// Type 2 without IP, one label (a plain MAC route).
 fn evpn_mac_only() -> Vec<u8> {

@@ -7,12 +7,14 @@
 //!
 //! [`extract`] and [`netgauze`] are the oracles for the real captures: they share no code with
 //! the product (nor with `bmpctl::testkit`). The other modules are the helpers of one area
-//! each: [`harness`] (decode, attributes), [`sources`], [`live`].
+//! each: [`harness`] (decode, attributes), [`sources`], [`live`]; [`nlri`] holds NLRI parts
+//! that the family tests and the documented examples share.
 
 pub mod extract;
 pub mod harness;
 pub mod live;
 pub mod netgauze;
+pub mod nlri;
 pub mod sources;
 
 use std::collections::BTreeMap;
