@@ -261,11 +261,10 @@ fn documented_json_examples_equal_real_output() {
     };
     assert!(!examples.is_empty(), "{DOC} has no examples");
 
-    let inputs = std::env::temp_dir().join(format!("bmpctl-doc-examples-{}", std::process::id()));
-    std::fs::create_dir_all(&inputs).expect("temporary directory");
+    let inputs = crate::support::TempDir::new("doc-examples");
     let keep = std::env::var_os("BMPCTL_DOC_INPUTS").map(PathBuf::from);
     for (name, bytes) in synthetic() {
-        std::fs::write(inputs.join(name), &bytes).expect("synthetic input written");
+        inputs.write(name, &bytes);
         if let Some(dir) = &keep {
             std::fs::create_dir_all(dir).expect("BMPCTL_DOC_INPUTS directory");
             std::fs::write(dir.join(name), &bytes).expect("synthetic input written");
@@ -282,7 +281,7 @@ fn documented_json_examples_equal_real_output() {
                 ex.line
             );
         }
-        match actual(ex, &inputs) {
+        match actual(ex, inputs.path()) {
             Ok(real) if real == ex.expected => {}
             Ok(real) => failures.push(format!(
                 "{DOC}:{}: {}\nthe example differs from the real output, which is:\n{}",
@@ -293,7 +292,6 @@ fn documented_json_examples_equal_real_output() {
             Err(e) => failures.push(format!("{DOC}:{}: {}\n{e}", ex.line, ex.marker)),
         }
     }
-    let _ = std::fs::remove_dir_all(&inputs);
     assert!(
         failures.is_empty(),
         "{} of {} examples in {DOC} are stale:\n\n{}",
