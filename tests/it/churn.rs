@@ -787,17 +787,9 @@ fn memory_per_million_routes() {
     use bmpctl::event::StreamCtx;
     use bmpctl::stream::StreamDecoder;
 
-    fn status(key: &str) -> u64 {
-        let s = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-        s.lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse::<u64>().ok())
-            .expect("field")
-            * 1024
-    }
+    use support::proc_status_bytes as status;
     const ROUTES: u32 = 1 << 20;
-    let before = status("VmRSS:");
+    let before = status("VmRSS");
     let mut view = Churn::new(bmpctl::filter::Filter::default(), None, 10);
     let mut dec = StreamDecoder::new(1 << 20);
     let mut feed = |view: &mut Churn, bytes: &[u8]| {
@@ -833,8 +825,8 @@ fn memory_per_million_routes() {
         report["peers"][0]["initial"]["announced"].as_u64(),
         Some(ROUTES as u64)
     );
-    let peak = status("VmHWM:");
-    let now = status("VmRSS:");
+    let peak = status("VmHWM");
+    let now = status("VmRSS");
     println!("RSS after the dump: {} MiB", now >> 20);
     let per_route = (peak - before) as f64 / ROUTES as f64;
     println!(

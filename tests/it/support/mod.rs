@@ -106,6 +106,20 @@ pub fn bmpctl() -> assert_cmd::Command {
     assert_cmd::Command::from_std(bmpctl_command())
 }
 
+/// A memory figure of this process from `/proc/self/status` (Linux), in bytes: `field` is
+/// `"VmRSS"` (resident now), `"VmHWM"` (peak resident), ... For the ignored memory
+/// measurements; panics where the file or the field is missing.
+pub fn proc_status_bytes(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_else(|e| panic!("cannot read /proc/self/status: {e}"));
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in kB in /proc/self/status"));
+    kib * 1024
+}
+
 /// Turns colour off for text rendered in this process. The `colored` crate's switch is
 /// process-wide and every area runs in one binary: a test that compares text rendered
 /// in-process pins it, so that a test running alongside cannot flip it between two renders.
