@@ -3,7 +3,8 @@
 //! what a user sees without a test saying so.
 //!
 //! Each case runs the `bmpctl` binary with `--color never` and `COLUMNS=100` (the width text
-//! tables are fitted to) in the tests' scrubbed environment (`support::bmpctl_command`: among
+//! tables are fitted to), unless it is one of the [`EXTRA`] cases that set another
+//! [`Terminal`], in the tests' scrubbed environment (`support::bmpctl_command`: among
 //! others `NO_COLOR=1`), from the crate root, with the input's path relative to it (stream
 //! names contain it). Recorded per case: stdout (gzip, in `tests/golden/`), the exit status
 //! and stderr (`tests/golden/status.txt`). Text output must match byte for byte; JSON output
@@ -11,7 +12,9 @@
 //!
 //! Run it alone with `cargo test --test it golden`. When a change is meant to alter output,
 //! re-record with `BMPCTL_BLESS=1 cargo test --test it golden` and review the diff of
-//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). When
+//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). Blessing
+//! re-records every case: JSON recordings made before a change of key order are rewritten with
+//! the same values in another order, so keep only the files of the cases meant to change. When
 //! `../shared/captures` is absent its cases are skipped with a note (a failure under
 //! `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); a capture there without a recording is noted and not
 //! compared, and is a failure under `BMPCTL_REQUIRE_CAPTURES=1`. Every other case must have a
@@ -51,11 +54,36 @@ const COMMANDS: &[(&str, &[&str], bool)] = &[
     ("churn-json", &["churn", "--json"], true),
 ];
 
-/// Cases beyond the matrix: filters, options and several inputs at once, on shipped samples
-/// (always present) and on captures whose content exercises them. (name, arguments, JSON).
-const EXTRA: &[(&str, &[&str], bool)] = &[
+/// The terminal a case runs for: the `--color` value and the `COLUMNS` width.
+#[derive(Debug, Clone, Copy)]
+struct Terminal {
+    color: &'static str,
+    columns: &'static str,
+}
+
+/// Every case's terminal unless it says otherwise: no colour, tables fitted to 100 columns.
+const PLAIN: Terminal = Terminal {
+    color: "never",
+    columns: "100",
+};
+/// Colour forced on (as `--color always` does on a pipe), 100 columns.
+const COLOUR: Terminal = Terminal {
+    color: "always",
+    columns: "100",
+};
+/// A narrow terminal: the tables fitted to 60 columns, no colour.
+const NARROW: Terminal = Terminal {
+    color: "never",
+    columns: "60",
+};
+
+/// Cases beyond the matrix: filters, options, terminals and several inputs at once, on shipped
+/// samples (always present) and on captures whose content exercises them. (name, terminal,
+/// arguments, JSON).
+const EXTRA: &[(&str, Terminal, &[&str], bool)] = &[
     (
         "frr-pcap.decode-json-afi-ipv6",
+        PLAIN,
         &[
             "decode",
             "--json",
@@ -67,11 +95,13 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "frr-pcap.decode-rib-in-post",
+        PLAIN,
         &["decode", "--rib", "in-post", "samples/recordings/frr.pcap"],
         false,
     ),
     (
         "gobgp-pcap.decode-peer-since",
+        PLAIN,
         &[
             "decode",
             "--peer",
@@ -84,6 +114,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "synthetic.peers-json-afi-ipv4-unicast",
+        PLAIN,
         &[
             "peers",
             "--json",
@@ -95,6 +126,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "recordings.peers-all",
+        PLAIN,
         &[
             "peers",
             "samples/recordings/frr.pcap",
@@ -105,6 +137,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "recordings.timeline-json-all",
+        PLAIN,
         &[
             "timeline",
             "--json",
@@ -115,6 +148,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "synthetic.churn-interval-top",
+        PLAIN,
         &[
             "churn",
             "--interval",
@@ -127,6 +161,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "evpn.peers-afi-l2vpn",
+        PLAIN,
         &[
             "peers",
             "--afi",
@@ -137,6 +172,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "evpn.decode-json-afi-ipv4-vpn",
+        PLAIN,
         &[
             "decode",
             "--json",
@@ -148,6 +184,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "14-routers.timeline-router",
+        PLAIN,
         &[
             "timeline",
             "--router",
@@ -158,6 +195,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "14-routers.churn-json-interval",
+        PLAIN,
         &[
             "churn",
             "--json",
@@ -169,6 +207,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "locrib-vrf.peers-json-rib-loc-rib",
+        PLAIN,
         &[
             "peers",
             "--json",
@@ -178,11 +217,77 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
         ],
         true,
     ),
+    (
+        "frr-pcap.decode-colour",
+        COLOUR,
+        &["decode", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.decode-v-colour",
+        COLOUR,
+        &["decode", "-v", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.peers-colour",
+        COLOUR,
+        &["peers", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.timeline-colour",
+        COLOUR,
+        &["timeline", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.churn-colour",
+        COLOUR,
+        &["churn", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "synthetic.peers-columns-60",
+        NARROW,
+        &["peers", "samples/synthetic-session.bmp"],
+        false,
+    ),
+    (
+        "synthetic.timeline-columns-60",
+        NARROW,
+        &["timeline", "samples/synthetic-session.bmp"],
+        false,
+    ),
+    (
+        "synthetic.churn-columns-60",
+        NARROW,
+        &["churn", "samples/synthetic-session.bmp"],
+        false,
+    ),
+    // An input that cannot be read fails the run (exit 2) and the next is still read.
+    (
+        "missing-then-frr-bmp.decode",
+        PLAIN,
+        &[
+            "decode",
+            "samples/missing.bmp",
+            "samples/recordings/frr.bmp",
+        ],
+        false,
+    ),
+    (
+        "missing-then-frr-bmp.peers",
+        PLAIN,
+        &["peers", "samples/missing.bmp", "samples/recordings/frr.bmp"],
+        false,
+    ),
 ];
 
-/// One case: a name, the arguments, whether stdout is JSON.
+/// One case: a name, its terminal, the arguments, whether stdout is JSON.
 struct Case {
     name: String,
+    terminal: Terminal,
     args: Vec<String>,
     json: bool,
 }
@@ -237,14 +342,16 @@ fn golden_cases(captures: Option<&Path>) -> Vec<Case> {
             a.push(input.clone());
             out.push(Case {
                 name: format!("{}.{suffix}", slug(input)),
+                terminal: PLAIN,
                 args: a,
                 json: *json,
             });
         }
     }
-    for (name, args, json) in EXTRA {
+    for (name, terminal, args, json) in EXTRA {
         out.push(Case {
             name: name.to_string(),
+            terminal: *terminal,
             args: args.iter().map(|s| s.to_string()).collect(),
             json: *json,
         });
@@ -260,10 +367,10 @@ fn on_captures(args: &[impl AsRef<str>]) -> bool {
 fn run(case: &Case) -> Outcome {
     let out = bmpctl_command()
         .arg("--color")
-        .arg("never")
+        .arg(case.terminal.color)
         .args(&case.args)
         .current_dir(root())
-        .env("COLUMNS", "100")
+        .env("COLUMNS", case.terminal.columns)
         .output()
         .unwrap_or_else(|e| panic!("cannot run bmpctl for {}: {e}", case.name));
     Outcome {
