@@ -8,6 +8,7 @@
 //! of the UPDATE still decodes. `rfc7606_action` is checked per attribute type.
 
 use crate::support::harness;
+use crate::support::hex;
 
 use bmpctl::decode::bgp::attr::{self, Rfc7606Action, rfc7606_action};
 use bmpctl::testkit::{bgp, bmp};
@@ -55,7 +56,7 @@ fn assert_malformed(extra: Vec<u8>, name: &str, value: &[u8]) {
         detail.starts_with(name),
         "detail {detail:?} should name {name}"
     );
-    assert_eq!(f["raw"], hx(value));
+    assert_eq!(f["raw"], hex(value));
     let a = &msgs(&evs)[1]["attributes"];
     assert_eq!(a["next_hop"], "192.0.2.1");
     assert_eq!(a["origin"], "igp");
@@ -68,7 +69,7 @@ fn ec(t: u8, st: u8, v: [u8; 6]) -> [u8; 8] {
 }
 
 fn ext(kind: &str, value: &str, text: &str, raw: &[u8]) -> Value {
-    json!({"type": kind, "value": value, "text": text, "raw": hx(raw)})
+    json!({"type": kind, "value": value, "text": text, "raw": hex(raw)})
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,8 +167,8 @@ fn extended_communities_opaque_evpn_bandwidth_and_unknown() {
     assert_eq!(got[13]["type"], "router_mac");
     assert_eq!(got[8]["type"], "link_bandwidth");
     // Unknown ones keep only their octets.
-    assert_eq!(got[15], json!({"raw": hx(&cs[15])}));
-    assert_eq!(got[16], json!({"raw": hx(&cs[16])}));
+    assert_eq!(got[15], json!({"raw": hex(&cs[15])}));
+    assert_eq!(got[16], json!({"raw": hex(&cs[16])}));
 }
 
 #[test]
@@ -248,7 +249,7 @@ fn ipv6_extended_communities() {
         json!([
             ext("route_target", "[2001:db8::1]:100", "rt:[2001:db8::1]:100", &rt),
             ext("route_origin", "[2001:db8::2]:7", "soo:[2001:db8::2]:7", &ro),
-            {"raw": hx(&unknown)},
+            {"raw": hex(&unknown)},
         ])
     );
     assert!(a.get("other").is_none());
@@ -472,8 +473,8 @@ fn bgp_ls_and_attr_set_raw() {
         bgp::attr(OPT_TRANS, 128, &set),
         bgp::attr(OPT_TRANS, 23, &[0, 8, 0, 0]),
     ]);
-    assert_eq!(a["bgp_ls"], hx(&ls));
-    assert_eq!(a["attr_set"], hx(&set));
+    assert_eq!(a["bgp_ls"], hex(&ls));
+    assert_eq!(a["attr_set"], hex(&set));
     assert_eq!(
         a["other"],
         json!([{"code": 23, "name": "tunnel_encapsulation", "flags": OPT_TRANS, "raw": "00080000"}])

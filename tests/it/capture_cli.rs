@@ -9,14 +9,15 @@
 //! `cargo test --release --test it -- --ignored generate_large_capture`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 
 use bmpctl::testkit::pcap::{self, Flow, Link, Segment, Time};
 use bmpctl::testkit::session::{self, Session, SessionSpec};
 use bmpctl::time::Timestamp;
 use serde_json::{Value, json};
 
-use crate::support::{TempDir, bmpctl};
+use crate::support::harness::v4;
+use crate::support::{DecodeJson, TempDir};
 
 // ---- fixtures --------------------------------------------------------------------------------
 
@@ -27,87 +28,9 @@ fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> String {
     path.to_str().expect("UTF-8 temp path").to_string()
 }
 
-/// One run of `bmpctl decode --json`.
-struct Run {
-    code: i32,
-    lines: Vec<Value>,
-    stderr: String,
-}
-
-impl Run {
-    fn messages(&self) -> Vec<&Value> {
-        self.lines
-            .iter()
-            .filter(|v| v["type"] != "finding")
-            .collect()
-    }
-
-    fn findings(&self) -> Vec<&Value> {
-        self.lines
-            .iter()
-            .filter(|v| v["type"] == "finding")
-            .collect()
-    }
-
-    fn findings_of(&self, kind: &str) -> Vec<&Value> {
-        self.lines
-            .iter()
-            .filter(|v| v["type"] == "finding" && v["kind"] == kind)
-            .collect()
-    }
-
-    fn reduced(&self) -> Vec<Value> {
-        self.messages().into_iter().map(reduce).collect()
-    }
-
-    fn describe(&self) -> String {
-        let findings: Vec<String> = self
-            .findings()
-            .iter()
-            .map(|f| format!("{} @{}: {}", f["kind"], f["offset"], f["detail"]))
-            .collect();
-        format!(
-            "exit {}, {} messages, findings {findings:#?}, stderr: {}",
-            self.code,
-            self.messages().len(),
-            self.stderr.trim()
-        )
-    }
-}
-
-fn parse_run(out: std::process::Output) -> Run {
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 stdout");
-    let lines = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
-    Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        lines,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn decode(args: &[&str]) -> Run {
-    let out = bmpctl()
-        .arg("decode")
-        .arg("--json")
-        .args(args)
-        .output()
-        .expect("run bmpctl");
-    parse_run(out)
-}
-
-fn decode_stdin(args: &[&str], input: Vec<u8>) -> Run {
-    let out = bmpctl()
-        .arg("decode")
-        .arg("--json")
-        .args(args)
-        .arg("-")
-        .write_stdin(input)
-        .output()
-        .expect("run bmpctl");
-    parse_run(out)
+/// The messages of a run, [`reduce`]d.
+fn reduced_log(run: &DecodeJson) -> Vec<Value> {
+    run.messages().into_iter().map(reduce).collect()
 }
 
 /// What must not change between a capture and a raw dump: message type, peer, routes.
@@ -213,10 +136,6 @@ fn frames(link: Link, packets: &[(Time, Segment)]) -> Vec<(Time, Vec<u8>)> {
     packets.iter().map(|(t, s)| (*t, s.frame(link))).collect()
 }
 
-fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(a, b, c, d))
-}
-
 const STATION: (u8, u8, u8, u8) = (192, 0, 2, 1);
 
 fn router_flow(router: u8, sport: u16, isn: u32) -> Flow {
@@ -228,9 +147,9 @@ fn router_flow(router: u8, sport: u16, isn: u32) -> Flow {
 }
 
 /// The raw-dump decode of a stream, the reference for every capture of it.
-fn raw_reference(dir: &TempDir, name: &str, stream: &[u8]) -> Run {
+fn raw_reference(dir: &TempDir, name: &str, stream: &[u8]) -> DecodeJson {
     let path = write(dir, name, stream);
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "raw dump decodes cleanly: {}", run.describe());
     assert!(run.findings().is_empty(), "{}", run.describe());
     run
@@ -260,12 +179,12 @@ fn clean_capture_matches_raw_dump_with_capture_times() {
         "clean.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &packets)),
     );
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "{}", run.describe());
     assert!(run.findings().is_empty(), "{}", run.describe());
     assert_eq!(
-        run.reduced(),
-        raw.reduced(),
+        reduced_log(&run),
+        reduced_log(&raw),
         "same messages as the raw dump"
     );
 
@@ -325,7 +244,7 @@ fn reordered_duplicated_overlapping_segments_decode_like_the_clean_capture() {
         "clean.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &clean)),
     );
-    let clean_run = decode(&[&clean_path]);
+    let clean_run = DecodeJson::run(&[&clean_path]);
     assert_eq!(clean_run.code, 0, "{}", clean_run.describe());
 
     // clean = [SYN, SYN-ACK, data 0..n, FIN]; data i is clean[i + 2].
@@ -363,10 +282,10 @@ fn reordered_duplicated_overlapping_segments_decode_like_the_clean_capture() {
         "messy.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &messy)),
     );
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "{}", run.describe());
     assert!(run.findings().is_empty(), "{}", run.describe());
-    let strip = |r: &Run| -> Vec<Value> {
+    let strip = |r: &DecodeJson| -> Vec<Value> {
         r.lines
             .iter()
             .map(|v| without(v, &["stream", "observed_time"]))
@@ -390,10 +309,11 @@ fn reordered_duplicated_overlapping_segments_decode_like_the_clean_capture() {
         "dup.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &dup)),
     );
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "{}", run.describe());
-    let strip =
-        |r: &Run| -> Vec<Value> { r.lines.iter().map(|v| without(v, &["stream"])).collect() };
+    let strip = |r: &DecodeJson| -> Vec<Value> {
+        r.lines.iter().map(|v| without(v, &["stream"])).collect()
+    };
     assert_eq!(strip(&run), strip(&clean_run));
 }
 
@@ -420,7 +340,7 @@ fn lost_segment_reports_gap_and_recovers_with_peer_context() {
         "lossy.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &packets)),
     );
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 1, "a gap is an input error: {}", run.describe());
 
     let gaps = run.findings_of("tcp_gap");
@@ -468,7 +388,7 @@ fn lost_segment_reports_gap_and_recovers_with_peer_context() {
         .filter(|(_, (a, b))| *b <= lost_a || *a >= lost_b)
         .map(|(m, _)| reduce(m))
         .collect();
-    assert_eq!(run.reduced(), expected);
+    assert_eq!(reduced_log(&run), expected);
     // The Add-Path peer's routes after the gap still decode with the negotiated context.
     let after: Vec<&Value> = run
         .messages()
@@ -519,9 +439,9 @@ fn pcapng_sll_vlan_ipv6_and_gzip_decode_like_the_clean_capture() {
         "clean.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &v4_packets)),
     );
-    let clean = decode(&[&clean_path]);
+    let clean = DecodeJson::run(&[&clean_path]);
     assert_eq!(clean.code, 0, "{}", clean.describe());
-    assert_eq!(clean.reduced(), raw.reduced());
+    assert_eq!(reduced_log(&clean), reduced_log(&raw));
 
     let variants: Vec<(&str, Vec<u8>, &str)> = vec![
         (
@@ -555,8 +475,9 @@ fn pcapng_sll_vlan_ipv6_and_gzip_decode_like_the_clean_capture() {
             "[2001:db8::55]:40002->[2001:db8::1]:11019",
         ),
     ];
-    let strip =
-        |r: &Run| -> Vec<Value> { r.lines.iter().map(|v| without(v, &["stream"])).collect() };
+    let strip = |r: &DecodeJson| -> Vec<Value> {
+        r.lines.iter().map(|v| without(v, &["stream"])).collect()
+    };
     for (name, bytes, flow_name) in variants {
         for gz in [false, true] {
             let (name, bytes) = if gz {
@@ -565,10 +486,14 @@ fn pcapng_sll_vlan_ipv6_and_gzip_decode_like_the_clean_capture() {
                 (name.to_string(), bytes.clone())
             };
             let path = write(&dir, &name, &bytes);
-            let run = decode(&[&path]);
+            let run = DecodeJson::run(&[&path]);
             assert_eq!(run.code, 0, "{name}: {}", run.describe());
             assert!(run.findings().is_empty(), "{name}: {}", run.describe());
-            assert_eq!(run.reduced(), raw.reduced(), "{name}: same messages");
+            assert_eq!(
+                reduced_log(&run),
+                reduced_log(&raw),
+                "{name}: same messages"
+            );
             assert_eq!(strip(&run), strip(&clean), "{name}: same times and routers");
             let want = format!("{path} {flow_name}");
             assert!(
@@ -612,7 +537,7 @@ fn capture_cut_mid_packet_ends_with_a_finding() {
                 ("cut.pcap", bytes.to_vec())
             };
             let path = write(&dir, name, &bytes);
-            let run = decode(&[&path]);
+            let run = DecodeJson::run(&[&path]);
             let ctx = format!("{what}, gzip {gz}: {}", run.describe());
             assert_eq!(run.code, 1, "{ctx}");
             assert!(!run.stderr.contains("panicked"), "{ctx}");
@@ -627,12 +552,12 @@ fn capture_cut_mid_packet_ends_with_a_finding() {
                 .map(|(m, _)| reduce(m))
                 .collect();
             assert!(expected.len() > 10, "{ctx}");
-            assert_eq!(run.reduced(), expected, "{ctx}");
+            assert_eq!(reduced_log(&run), expected, "{ctx}");
         }
     }
     // A file that ends in the middle of the 24-byte pcap header is not a crash either.
     let path = write(&dir, "header.pcap", &whole[..13]);
-    let run = decode(&["--format", "pcap", &path]);
+    let run = DecodeJson::run(&["--format", "pcap", &path]);
     assert!(matches!(run.code, 1 | 2), "{}", run.describe());
     assert!(!run.stderr.contains("panicked"), "{}", run.describe());
 }
@@ -688,9 +613,9 @@ fn openbmp_stream_decodes_to_the_same_messages_with_collector_time_and_router() 
             obmp_bytes.extend(obmp(&fx.stream[a..b], time(k), router));
         }
         let path = write(&dir, "bmp_raw.obmp", &obmp_bytes);
-        let file_run = decode(&[&path]);
-        let stdin_run = decode_stdin(&[], obmp_bytes.clone());
-        let gz_run = decode_stdin(&[], pcap::gzip(&obmp_bytes));
+        let file_run = DecodeJson::run(&[&path]);
+        let stdin_run = DecodeJson::run_stdin::<&str>(&[], obmp_bytes.clone());
+        let gz_run = DecodeJson::run_stdin::<&str>(&[], pcap::gzip(&obmp_bytes));
         for (what, run) in [
             ("file", &file_run),
             ("stdin", &stdin_run),
@@ -702,7 +627,7 @@ fn openbmp_stream_decodes_to_the_same_messages_with_collector_time_and_router() 
                 "{router} {what}: {}",
                 run.describe()
             );
-            assert_eq!(run.reduced(), raw.reduced(), "{router} {what}");
+            assert_eq!(reduced_log(run), reduced_log(&raw), "{router} {what}");
             for (k, m) in run.messages().iter().enumerate() {
                 assert_eq!(
                     m["observed_time"],
@@ -712,8 +637,9 @@ fn openbmp_stream_decodes_to_the_same_messages_with_collector_time_and_router() 
                 assert_eq!(m["router"], router.to_string().as_str(), "{what} {k}");
             }
         }
-        let strip =
-            |r: &Run| -> Vec<Value> { r.lines.iter().map(|v| without(v, &["stream"])).collect() };
+        let strip = |r: &DecodeJson| -> Vec<Value> {
+            r.lines.iter().map(|v| without(v, &["stream"])).collect()
+        };
         assert_eq!(strip(&stdin_run), strip(&file_run));
     }
 }
@@ -721,7 +647,7 @@ fn openbmp_stream_decodes_to_the_same_messages_with_collector_time_and_router() 
 // ---- (g) several routers, reconnects -----------------------------------------------------------
 
 /// Groups messages by stream name, in order of first appearance.
-fn by_stream(run: &Run) -> Vec<(String, Vec<Value>)> {
+fn by_stream(run: &DecodeJson) -> Vec<(String, Vec<Value>)> {
     let mut out: Vec<(String, Vec<Value>)> = Vec::new();
     for m in run.messages() {
         let s = m["stream"].as_str().unwrap().to_string();
@@ -733,7 +659,7 @@ fn by_stream(run: &Run) -> Vec<(String, Vec<Value>)> {
     out
 }
 
-fn streams_line(run: &Run) -> Option<u64> {
+fn streams_line(run: &DecodeJson) -> Option<u64> {
     let line = run
         .stderr
         .lines()
@@ -772,7 +698,7 @@ fn two_routers_give_two_streams_with_their_own_peers() {
         "two.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &packets)),
     );
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "{}", run.describe());
     assert!(run.findings().is_empty(), "{}", run.describe());
     assert_eq!(streams_line(&run), Some(2), "{}", run.stderr);
@@ -786,7 +712,7 @@ fn two_routers_give_two_streams_with_their_own_peers() {
     ] {
         let (_, msgs) = streams.iter().find(|(n, _)| n == name).expect(name);
         let reduced: Vec<Value> = msgs.iter().map(reduce).collect();
-        assert_eq!(reduced, raw.reduced(), "{name}");
+        assert_eq!(reduced, reduced_log(raw), "{name}");
         for m in msgs {
             assert_eq!(m["router"], router);
             if let Some(addr) = m["peer"]["address"].as_str() {
@@ -832,14 +758,14 @@ fn a_router_that_reconnects_shows_as_a_second_stream() {
             "reconnect.pcap",
             &pcap::pcap(1, &frames(Link::Ethernet, &packets)),
         );
-        let run = decode(&[&path]);
+        let run = DecodeJson::run(&[&path]);
         assert_eq!(run.code, 0, "{what}: {}", run.describe());
         // A second session in the same decoder would give duplicate_peer_up findings.
         assert!(run.findings().is_empty(), "{what}: {}", run.describe());
         assert_eq!(streams_line(&run), Some(2), "{what}: {}", run.stderr);
-        let mut expected = raw_1.reduced();
-        expected.extend(raw_2.reduced());
-        assert_eq!(run.reduced(), expected, "{what}");
+        let mut expected = reduced_log(&raw_1);
+        expected.extend(reduced_log(&raw_2));
+        assert_eq!(reduced_log(&run), expected, "{what}");
         let n1 = raw_1.messages().len();
         let msgs = run.messages();
         assert_eq!(
@@ -906,7 +832,7 @@ fn port_filter_non_bmp_flow_and_udp() {
     }
     let path = write(&dir, "mixed.pcap", &pcap::pcap(1, &all));
 
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(
         run.code,
         0,
@@ -938,26 +864,29 @@ fn port_filter_non_bmp_flow_and_udp() {
     };
     assert_eq!(
         reduced("192.0.2.11:40001->192.0.2.1:11019"),
-        raw_a.reduced()
+        reduced_log(&raw_a)
     );
-    assert_eq!(reduced("192.0.2.12:40002->192.0.2.1:5000"), raw_b.reduced());
+    assert_eq!(
+        reduced("192.0.2.12:40002->192.0.2.1:5000"),
+        reduced_log(&raw_b)
+    );
 
     for (port, raw, flow) in [
         ("11019", &raw_a, "192.0.2.11:40001->192.0.2.1:11019"),
         ("5000", &raw_b, "192.0.2.12:40002->192.0.2.1:5000"),
     ] {
-        let run = decode(&["--port", port, &path]);
+        let run = DecodeJson::run(&["--port", port, &path]);
         assert_eq!(run.code, 0, "--port {port}: {}", run.describe());
         assert!(
             run.findings().is_empty(),
             "--port {port}: {}",
             run.describe()
         );
-        assert_eq!(run.reduced(), raw.reduced(), "--port {port}");
+        assert_eq!(reduced_log(&run), reduced_log(raw), "--port {port}");
         let want = format!("{path} {flow}");
         assert!(run.messages().iter().all(|m| m["stream"] == want.as_str()));
     }
-    let run = decode(&["--port", "601", &path]);
+    let run = DecodeJson::run(&["--port", "601", &path]);
     assert_eq!(run.code, 0, "{}", run.describe());
     assert!(run.messages().is_empty());
     assert_eq!(
@@ -1019,7 +948,7 @@ fn non_bmp_connection_with_data_both_ways_is_reported_once() {
         "http.pcap",
         &pcap::pcap(1, &frames(Link::Ethernet, &packets)),
     );
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "{}", run.describe());
     assert_eq!(
         run.findings_of("non_bmp_flow").len(),
@@ -1103,7 +1032,7 @@ fn large_capture_generator_output_decodes_cleanly() {
     let raw_totals = session::write_raw(&mut raw, &specs).unwrap();
     assert_eq!(raw_totals.bmp_bytes, totals.bmp_bytes);
     let path = write(&dir, "large-small.pcap", &pcap);
-    let run = decode(&[&path]);
+    let run = DecodeJson::run(&[&path]);
     assert_eq!(run.code, 0, "{}", run.describe());
     assert!(run.findings().is_empty(), "{}", run.describe());
     assert_eq!(run.messages().len() as u64, totals.messages);
@@ -1128,7 +1057,7 @@ fn large_capture_generator_output_decodes_cleanly() {
     assert_eq!(per_type["peer_up"], 3 * 24);
     // The concatenated raw dump decodes to the same messages.
     let raw_path = write(&dir, "large-small.bmp", &raw);
-    let raw_run = decode(&[&raw_path]);
+    let raw_run = DecodeJson::run(&[&raw_path]);
     assert_eq!(
         raw_run.messages().len() as u64,
         raw_totals.messages,

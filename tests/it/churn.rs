@@ -4,19 +4,15 @@
 //! measurement.
 
 use crate::support;
+use crate::support::harness::v4;
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
-use bmpctl::testkit::{bgp, bmp};
+use bmpctl::testkit::{bgp, bmp, pcap};
 use serde_json::Value;
 
 /// A round time (a multiple of 10 s) so that 10 s buckets start at T, T+10, ...
 const T: u32 = 1_700_000_000;
-
-fn v4(a: [u8; 4]) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(a))
-}
 
 fn open(asn: u32) -> Vec<u8> {
     bgp::open(
@@ -50,7 +46,7 @@ impl Stream {
     fn peer_up(&mut self, p: &bmp::Peer, sec: u32) -> &mut Self {
         let m = bmp::peer_up(
             &Self::at(p, sec, 0),
-            v4([192, 0, 2, 254]),
+            v4(192, 0, 2, 254),
             179,
             50_000,
             &open(65_000),
@@ -195,7 +191,7 @@ fn buckets(peer: &Value) -> Vec<B> {
 }
 
 fn peer_a() -> bmp::Peer {
-    bmp::Peer::global(v4([192, 0, 2, 1]), 65_001, [192, 0, 2, 1])
+    bmp::Peer::global(v4(192, 0, 2, 1), 65_001, [192, 0, 2, 1])
 }
 
 /// The known-churn stream:
@@ -676,79 +672,40 @@ Most churning origin AS (steady state)
     assert_eq!(text, want, "\n{text}");
 }
 
-/// Feeds one stream to a view as a run does: its router decided by one identity registry for
-/// the whole run (at its start, and again at its Initiation), its start and end announced.
-fn feed_stream(
-    view: &mut bmpctl::analysis::churn::Churn,
-    routers: &mut bmpctl::identity::Routers,
-    name: &str,
-    address: Option<IpAddr>,
-    bytes: &[u8],
-) {
-    use bmpctl::analysis::Analysis;
-    use bmpctl::decode::bmp::Body;
-    use bmpctl::event::{EndReason, Event, Lifecycle, StreamCtx};
-    use bmpctl::stream::StreamDecoder;
-
-    let started = routers.start(name, address);
-    view.lifecycle(&Lifecycle::StreamStart {
-        stream: name,
-        router_id: started.router,
-        address,
-        time: None,
-        reconnect: started.predecessor.is_some(),
-        predecessor: started.predecessor.as_ref(),
-    });
-    let handle = started.stream;
-    let mut dec = StreamDecoder::new(1 << 20);
-    dec.router.address = address;
-    let mut sink = |router: &bmpctl::event::RouterInfo, ev: Event<'_>| {
-        let joined = match (&ev, router.sys_name.as_deref()) {
-            (Event::Message(d), Some(sys_name)) if matches!(d.msg.body, Body::Initiation(_)) => {
-                routers.initiation(handle, sys_name)
-            }
-            _ => None,
-        };
-        let ctx = StreamCtx {
-            name,
-            router,
-            router_id: routers.router(handle),
-            observed: None,
-        };
-        view.event(&ctx, &ev);
-        if let Some(j) = &joined {
-            view.lifecycle(&Lifecycle::Joined {
-                stream: name,
-                from: j.from,
-                router: j.router,
-                info: router,
-                predecessor: j.predecessor.as_ref(),
-                time: None,
-            });
+/// `stream` as a capture of the router at `router` sending it to a station: one TCP segment per
+/// BMP message, captured at the message's per-peer time (a message without one, at the time of
+/// the message before it, T for the first), so that the capture times the run goes by are the
+/// router times the stream was written with.
+fn capture_of(stream: &[u8], router: pcap::Endpoint) -> Vec<u8> {
+    let station = (v4(192, 0, 2, 200), 11019);
+    let mut flow = pcap::Flow::new(router, station, 0x0100_0000);
+    let mut time: pcap::Time = (T, 0);
+    let mut packets = vec![(time, flow.syn()), (time, flow.syn_ack())];
+    let walk = support::walk_bmp(stream);
+    assert!(walk.error.is_none() && walk.partial.is_none(), "{:?}", walk);
+    for m in &walk.messages {
+        let bytes = &stream[m.offset..m.offset + m.length];
+        // Common header (6 octets), then the per-peer header: type, flags, distinguisher (8),
+        // address (16), AS (4), BGP ID (4), seconds (4), microseconds (4).
+        if support::per_peer_address(bytes).is_some() {
+            let secs = u32::from_be_bytes(bytes[40..44].try_into().expect("4 octets"));
+            let micros = u32::from_be_bytes(bytes[44..48].try_into().expect("4 octets"));
+            time = (secs, micros);
         }
-    };
-    dec.push(bytes, &mut sink);
-    dec.finish(&mut sink);
-    let router_id = routers.router(handle);
-    routers.end(handle);
-    view.lifecycle(&Lifecycle::StreamEnd {
-        stream: name,
-        router_id,
-        router: &dec.router,
-        how: EndReason::EndOfInput,
-        time: None,
-    });
-}
-
-fn report_json(view: &bmpctl::analysis::churn::Churn) -> Value {
-    use bmpctl::analysis::View;
-    serde_json::to_value(view.report()).expect("report")
+        packets.push((time, flow.data(bytes)));
+    }
+    packets.push((time, flow.fin()));
+    let frames: Vec<(pcap::Time, Vec<u8>)> = packets
+        .iter()
+        .map(|(t, s)| (*t, s.frame(pcap::Link::Ethernet)))
+        .collect();
+    pcap::pcap(pcap::Link::Ethernet.linktype(), &frames)
 }
 
 #[test]
 fn a_raw_dump_of_a_router_known_by_address_is_a_new_session_of_it() {
-    // The router's TCP session (its address known, as in a capture), then a raw dump of a
-    // later session of it: the same sysName, no address. One router, two dumps.
+    // The router's TCP session (its address known: a capture), then a raw dump of a later
+    // session of it: the same sysName, no address. One router, two dumps.
     let p = peer_a();
     let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
     let mut flow = Stream::new("pe1");
@@ -761,21 +718,18 @@ fn a_raw_dump_of_a_router_known_by_address_is_a_new_session_of_it() {
         .announce(&p, 100, &a, &p24(0, 0..20))
         .eor(&p, 101)
         .withdraw(&p, 110, &p24(0, 1..3));
-    let mut view = bmpctl::analysis::churn::Churn::new(bmpctl::filter::Filter::default(), None, 10);
-    let mut routers = bmpctl::identity::Routers::new();
-    let addr = Some(v4([192, 0, 2, 99]));
-    feed_stream(
-        &mut view,
-        &mut routers,
-        "192.0.2.99:4711",
-        addr,
-        &flow.bytes,
+    let dir = support::TempDir::new("churn-known-by-address");
+    let capture = dir.write(
+        "pe1.pcap",
+        &capture_of(&flow.bytes, (v4(192, 0, 2, 99), 4711)),
     );
-    feed_stream(&mut view, &mut routers, "pe1.bmp", None, &dump.bytes);
-    let v = report_json(&view);
+    let raw = dir.write("pe1.bmp", &dump.bytes);
+    let v = churn_json(&["--interval", "10s"], &[&capture, &raw]);
     let peers = v["peers"].as_array().unwrap();
+    // Merged: one row, with the dumps and withdrawals of both streams (1 + 2).
     assert_eq!(peers.len(), 1, "{v}");
     assert_eq!(peers[0]["router"], "pe1");
+    assert_eq!(peers[0]["address"], "192.0.2.1");
     assert_eq!(peers[0]["dumps"], 2);
     assert_eq!(totals(&peers[0]["initial"]), [40, 0, 0, 0, 40]);
     assert_eq!(totals(&peers[0]["steady"]), [0, 3, 0, 0, 3]);
@@ -786,7 +740,7 @@ fn a_stream_that_names_its_router_late_brings_its_peers_to_that_router() {
     // Stream b shows a peer before its Initiation names it as a new session of router pe1
     // (stream a): the peer's row goes to pe1, and pe1's other peers start a new dump.
     let pa = peer_a();
-    let pb = bmp::Peer::global(v4([192, 0, 2, 2]), 65_002, [192, 0, 2, 2]);
+    let pb = bmp::Peer::global(v4(192, 0, 2, 2), 65_002, [192, 0, 2, 2]);
     let a = attrs(&[65_001, 64_500], [192, 0, 2, 1]);
     let mut first = Stream::new("pe1");
     first
@@ -802,18 +756,19 @@ fn a_stream_that_names_its_router_late_brings_its_peers_to_that_router() {
         .bytes
         .extend(bmp::initiation(&[(2, b"pe1".as_slice())]));
     second.announce(&pb, 60, &a, &p24(1, 10..11));
-    let mut view = bmpctl::analysis::churn::Churn::new(bmpctl::filter::Filter::default(), None, 10);
-    let mut routers = bmpctl::identity::Routers::new();
-    feed_stream(&mut view, &mut routers, "a.bmp", None, &first.bytes);
-    feed_stream(&mut view, &mut routers, "b.bmp", None, &second.bytes);
-    let v = report_json(&view);
+    let dir = support::TempDir::new("churn-named-late");
+    let a_path = dir.write("a.bmp", &first.bytes);
+    let b_path = dir.write("b.bmp", &second.bytes);
+    let v = churn_json(&["--interval", "10s"], &[&a_path, &b_path]);
     let peers = v["peers"].as_array().unwrap();
+    // One router: both streams' peers, once each.
     assert_eq!(peers.len(), 2, "{v}");
     assert!(peers.iter().all(|p| p["router"] == "pe1"), "{v}");
     let (pa, pb) = (&peers[0], &peers[1]);
     assert_eq!(pa["address"], "192.0.2.1");
     assert_eq!(pa["dumps"], 2);
     assert_eq!(pa["initial_complete"], "incomplete");
+    assert_eq!(totals(&pa["initial"]), [10, 0, 0, 0, 10]);
     assert_eq!(pb["address"], "192.0.2.2");
     assert_eq!(pb["dumps"], 1);
     assert_eq!(pb["initial_complete"], "end_of_rib");
@@ -832,17 +787,9 @@ fn memory_per_million_routes() {
     use bmpctl::event::StreamCtx;
     use bmpctl::stream::StreamDecoder;
 
-    fn status(key: &str) -> u64 {
-        let s = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-        s.lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse::<u64>().ok())
-            .expect("field")
-            * 1024
-    }
+    use support::proc_status_bytes as status;
     const ROUTES: u32 = 1 << 20;
-    let before = status("VmRSS:");
+    let before = status("VmRSS");
     let mut view = Churn::new(bmpctl::filter::Filter::default(), None, 10);
     let mut dec = StreamDecoder::new(1 << 20);
     let mut feed = |view: &mut Churn, bytes: &[u8]| {
@@ -878,8 +825,8 @@ fn memory_per_million_routes() {
         report["peers"][0]["initial"]["announced"].as_u64(),
         Some(ROUTES as u64)
     );
-    let peak = status("VmHWM:");
-    let now = status("VmRSS:");
+    let peak = status("VmHWM");
+    let now = status("VmRSS");
     println!("RSS after the dump: {} MiB", now >> 20);
     let per_route = (peak - before) as f64 / ROUTES as f64;
     println!(

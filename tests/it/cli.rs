@@ -11,7 +11,7 @@ use std::process::Stdio;
 use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
-use support::{TempDir, bmpctl, bmpctl_command};
+use support::{TempDir, bmpctl, bmpctl_command, json_lines};
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -138,13 +138,6 @@ fn stdout_text(out: &std::process::Output) -> String {
 
 fn stderr_text(out: &std::process::Output) -> String {
     String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn json_lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l:?}")))
-        .collect()
 }
 
 /// Top-level lines (message and finding lines; `-v` detail lines are indented by 4).

@@ -6,6 +6,7 @@
 //! 4. session context (Add-Path, AS width, Peer Up/Down bookkeeping), 5. framing.
 
 use crate::support::harness;
+use crate::support::hex;
 
 use bmpctl::testkit::{bgp, bmp};
 use harness::*;
@@ -205,7 +206,7 @@ fn peer_up_ipv4_capabilities_and_information() {
         json!({"code": 9, "name": "role", "role": 3, "role_name": "customer"})
     );
     assert_eq!(caps[11]["code"], 200);
-    assert_eq!(caps[11]["raw"], hx(&[1, 2, 3]));
+    assert_eq!(caps[11]["raw"], hex(&[1, 2, 3]));
 
     let r = &m["received_open"];
     // my AS field carries AS_TRANS; the real ASN comes from capability 65.
@@ -277,7 +278,7 @@ fn peer_down_reason_1_notification_with_shutdown_communication() {
     assert_eq!(n["subcode"], 2);
     assert_eq!(lower(&n["name"]), "cease");
     assert_eq!(lower(&n["subcode_name"]), "administrative shutdown");
-    assert_eq!(n["data"], hx(&data));
+    assert_eq!(n["data"], hex(&data));
     assert_eq!(n["shutdown_communication"], text);
 }
 
@@ -472,7 +473,7 @@ fn route_mirroring_bgp_message_and_messages_lost() {
     assert_eq!(t[0]["name"], "bgp_message");
     assert_eq!(t[0]["bgp"]["type"], "update");
     assert_eq!(t[0]["bgp"]["length"], upd.len());
-    assert_eq!(t[0]["bgp"]["raw"], hx(&upd));
+    assert_eq!(t[0]["bgp"]["raw"], hex(&upd));
     assert_eq!(t[1]["type"], 1);
     assert_eq!(t[1]["code"], 1);
     assert_eq!(t[1]["code_name"], "messages lost");
@@ -490,11 +491,11 @@ fn route_mirroring_notification_is_decoded_as_in_peer_down() {
     let pdu = &m["tlvs"][0]["bgp"];
     assert_eq!(pdu["type"], "notification");
     assert_eq!(pdu["length"], notification.len());
-    assert_eq!(pdu["raw"], hx(&notification));
+    assert_eq!(pdu["raw"], hex(&notification));
     let n = &pdu["notification"];
     assert_eq!(n["code"], 6);
     assert_eq!(n["subcode"], 2);
-    assert_eq!(n["data"], hx(&data));
+    assert_eq!(n["data"], hex(&data));
     assert_eq!(n["shutdown_communication"], text);
     // The same object a Peer Down carrying that NOTIFICATION shows.
     let (_, down) = peer_down_alone(1, &notification);
@@ -550,7 +551,7 @@ fn bmpv4_route_monitoring_with_bgp_pdu_tlv() {
     assert_eq!(ann[1]["prefix"], "10.2.2.0/24");
     assert_eq!(
         m["tlvs"],
-        json!([{"type": 3, "name": "vrf_table_name", "index": 1, "value": hx(b"blue"),
+        json!([{"type": 3, "name": "vrf_table_name", "index": 1, "value": hex(b"blue"),
                 "vrf_table_name": "blue"}])
     );
     match &evs[0] {
@@ -809,7 +810,7 @@ fn update_all_attributes_four_octet_session() {
     );
     assert_eq!(a["originator_id"], "10.0.0.5");
     assert_eq!(a["cluster_list"], json!(["10.0.0.6", "10.0.0.7"]));
-    assert_eq!(a["extended_communities"][0]["raw"], hx(&ext));
+    assert_eq!(a["extended_communities"][0]["raw"], hex(&ext));
     assert_eq!(a["extended_communities"][0]["type"], "route_target");
     assert_eq!(a["large_communities"], json!(["4200000000:1:2"]));
     assert_eq!(
@@ -982,13 +983,13 @@ fn flowspec_nlri_is_kept_raw() {
     let m = msgs(&evs);
     let ann = m[1]["announced"].as_array().unwrap();
     assert_eq!(ann.len(), 1, "{ann:?}");
-    assert_eq!(ann[0]["raw"], hx(&nlri));
+    assert_eq!(ann[0]["raw"], hex(&nlri));
     assert_eq!(ann[0]["family"], "ipv4_flowspec");
     assert!(ann[0].get("prefix").is_none());
     assert_eq!(m[1]["attributes"]["mp_reach"]["safi"], 133);
     let wd = m[2]["withdrawn"].as_array().unwrap();
     assert_eq!(wd.len(), 1, "{wd:?}");
-    assert_eq!(wd[0]["raw"], hx(&nlri));
+    assert_eq!(wd[0]["raw"], hex(&nlri));
     assert!(m[2].get("end_of_rib").is_none() || m[2]["end_of_rib"] == false);
 }
 
@@ -1416,7 +1417,7 @@ fn undecodable_nlri_is_kept_raw_and_the_message_emitted() {
     });
     let (raw, offset, fj) = raw.expect("undecodable_update finding");
     assert_eq!(raw.as_deref(), Some(bad.as_slice()));
-    assert_eq!(fj["raw"], hx(&bad));
+    assert_eq!(fj["raw"], hex(&bad));
     // The NLRI field is the last octets of the message.
     assert_eq!(offset, (rm.len() - bad.len()) as u64);
     let m = msgs(&evs);

@@ -24,6 +24,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
+use crate::support::nlri::{RD_65000_1, evpn_mac_ip};
+
 use bmpctl::testkit::{bgp, bmp};
 use serde_json::Value;
 
@@ -259,11 +261,10 @@ fn documented_json_examples_equal_real_output() {
     };
     assert!(!examples.is_empty(), "{DOC} has no examples");
 
-    let inputs = std::env::temp_dir().join(format!("bmpctl-doc-examples-{}", std::process::id()));
-    std::fs::create_dir_all(&inputs).expect("temporary directory");
+    let inputs = crate::support::TempDir::new("doc-examples");
     let keep = std::env::var_os("BMPCTL_DOC_INPUTS").map(PathBuf::from);
     for (name, bytes) in synthetic() {
-        std::fs::write(inputs.join(name), &bytes).expect("synthetic input written");
+        inputs.write(name, &bytes);
         if let Some(dir) = &keep {
             std::fs::create_dir_all(dir).expect("BMPCTL_DOC_INPUTS directory");
             std::fs::write(dir.join(name), &bytes).expect("synthetic input written");
@@ -280,7 +281,7 @@ fn documented_json_examples_equal_real_output() {
                 ex.line
             );
         }
-        match actual(ex, &inputs) {
+        match actual(ex, inputs.path()) {
             Ok(real) if real == ex.expected => {}
             Ok(real) => failures.push(format!(
                 "{DOC}:{}: {}\nthe example differs from the real output, which is:\n{}",
@@ -291,7 +292,6 @@ fn documented_json_examples_equal_real_output() {
             Err(e) => failures.push(format!("{DOC}:{}: {}\n{e}", ex.line, ex.marker)),
         }
     }
-    let _ = std::fs::remove_dir_all(&inputs);
     assert!(
         failures.is_empty(),
         "{} of {} examples in {DOC} are stale:\n\n{}",
@@ -380,34 +380,6 @@ fn base_attrs() -> Vec<u8> {
 fn mp_announce(afi: u16, safi: u8, next_hop: &[u8], nlri: &[u8]) -> Vec<u8> {
     let attrs = [base_attrs(), bgp::mp_reach(afi, safi, next_hop, nlri)].concat();
     bgp::update(&[], &attrs, &[])
-}
-
-/// Route distinguisher 65000:1 (type 0).
-const RD_65000_1: [u8; 8] = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
-/// An Ethernet segment identifier of type 0.
-const ESI: [u8; 10] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
-
-/// An MPLS label field: 20-bit value, bottom of stack.
-fn label(v: u32) -> [u8; 3] {
-    let x = (v << 4) | 1;
-    [(x >> 16) as u8, (x >> 8) as u8, x as u8]
-}
-
-/// EVPN type 2: RD 65000:1, ESI, tag 100, MAC 00:11:22:33:44:55, IP 192.0.2.10, labels 1000 and
-/// 2000.
-fn evpn_mac_ip() -> Vec<u8> {
-    let v = [
-        &RD_65000_1[..],
-        &ESI,
-        &100u32.to_be_bytes(),
-        &[48],
-        &[0x00, 0x11, 0x22, 0x33, 0x44, 0x55],
-        &[32, 192, 0, 2, 10],
-        &label(1000),
-        &label(2000),
-    ]
-    .concat();
-    [&[2, v.len() as u8][..], &v].concat()
 }
 
 /// FlowSpec rule: dst 192.0.2.0/24, proto =6, dport >=1024 & <=2048, with its length octet.

@@ -6,6 +6,9 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
+use crate::support::hex;
+use crate::support::nlri::{ESI, RD_65000_1, evpn_mac_ip, evpn_route, label};
+
 use bmpctl::event::StreamCtx;
 use bmpctl::event::{Event, RouterInfo};
 use bmpctl::render::{json, text};
@@ -169,37 +172,8 @@ fn no_errors(o: &Out) {
 // EVPN (AFI 25, SAFI 70)
 // ---------------------------------------------------------------------------------------------
 
-const RD_65000_1: [u8; 8] = [0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
 /// RD type 1: 192.0.2.1:7.
 const RD_IP: [u8; 8] = [0, 1, 192, 0, 2, 1, 0, 7];
-const ESI: [u8; 10] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
-
-/// An MPLS label field: 20-bit value, BoS bit set.
-fn label(v: u32) -> [u8; 3] {
-    let x = (v << 4) | 1;
-    [(x >> 16) as u8, (x >> 8) as u8, x as u8]
-}
-
-fn evpn_route(route_type: u8, value: &[u8]) -> Vec<u8> {
-    [&[route_type, value.len() as u8][..], value].concat()
-}
-
-/// Type 2: RD, ESI, tag 100, MAC 00:11:22:33:44:55, IP 192.0.2.10, labels 1000 and 2000.
-fn evpn_mac_ip() -> Vec<u8> {
-    let v = [
-        &RD_65000_1[..],
-        &ESI,
-        &100u32.to_be_bytes(),
-        &[48],
-        &[0x00, 0x11, 0x22, 0x33, 0x44, 0x55],
-        &[32, 192, 0, 2, 10],
-        &label(1000),
-        &label(2000),
-    ]
-    .concat();
-    assert_eq!(v.len(), 40);
-    evpn_route(2, &v)
-}
 
 /// Type 2 without IP, one label (a plain MAC route).
 fn evpn_mac_only() -> Vec<u8> {
@@ -483,7 +457,7 @@ fn flowspec_rule_announce_and_withdraw() {
     let a = o.rm(0, "announced");
     assert_eq!(a.len(), 1);
     check_flowspec(&a[0], "ipv4_flowspec");
-    assert_eq!(a[0]["raw"], bmpctl::decode::hex(&nlri));
+    assert_eq!(a[0]["raw"], hex(&nlri));
     let w = o.rm(1, "withdrawn");
     assert_eq!(w.len(), 1);
     check_flowspec(&w[0], "ipv4_flowspec");
@@ -529,7 +503,7 @@ fn flowspec_unknown_component_kept_raw() {
     assert_eq!(a[0]["components"][1]["name"], "unknown");
     assert_eq!(a[0]["components"][1]["type"], 14);
     assert_eq!(a[0]["components"][1]["raw"], "0e8101");
-    assert_eq!(a[0]["raw"], bmpctl::decode::hex(&nlri));
+    assert_eq!(a[0]["raw"], hex(&nlri));
     assert_eq!(o.rm(1, "withdrawn").len(), 1);
 }
 
@@ -716,7 +690,7 @@ fn bgp_ls_node_nlri() {
         assert_eq!(r[0]["protocol_id"], 2);
         assert_eq!(r[0]["protocol"], "isis_l2");
         assert_eq!(r[0]["identifier"], 0);
-        assert_eq!(r[0]["descriptors"], bmpctl::decode::hex(&value[9..]));
+        assert_eq!(r[0]["descriptors"], hex(&value[9..]));
         assert_eq!(r[1]["nlri_type"], 99);
         assert_eq!(r[1]["nlri_type_name"], "unknown");
         assert_eq!(r[1]["raw"], "010203");

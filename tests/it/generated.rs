@@ -16,8 +16,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 use std::path::PathBuf;
+
+use crate::support::harness::v4;
 
 use bmpctl::event::Event;
 use bmpctl::stream::StreamDecoder;
@@ -221,10 +223,6 @@ const ROUTER_ID: [u8; 4] = [192, 0, 2, 1];
 /// A standard community `asn:value`.
 fn community(asn: u16, value: u16) -> u32 {
     (u32::from(asn) << 16) | u32::from(value)
-}
-
-fn v4(a: [u8; 4]) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::from(a))
 }
 
 fn v6(text: &str) -> Ipv6Addr {
@@ -524,9 +522,9 @@ fn synthetic_session() -> (Vec<u8>, Vec<Intent>) {
     let post = |p: &bmp::Peer| p.with_flags(p.flags | bmp::FLAG_L);
 
     let peers = Peers {
-        transit: bmp::Peer::global(v4([192, 0, 2, 129]), 4_200_000_001, [192, 0, 2, 11]),
+        transit: bmp::Peer::global(v4(192, 0, 2, 129), 4_200_000_001, [192, 0, 2, 11]),
         v6: bmp::Peer::global(IpAddr::V6(v6("2001:db8:ffff::2")), 64500, [192, 0, 2, 12]),
-        legacy: bmp::Peer::global(v4([192, 0, 2, 131]), 64510, [192, 0, 2, 13])
+        legacy: bmp::Peer::global(v4(192, 0, 2, 131), 64510, [192, 0, 2, 13])
             .with_flags(bmp::FLAG_A),
         loc_rib: bmp::Peer::loc_rib(LOCAL_AS, ROUTER_ID),
     };
@@ -660,7 +658,7 @@ fn synthetic_session() -> (Vec<u8>, Vec<Intent>) {
 
     s.peer_up(
         &peers.transit,
-        v4([192, 0, 2, 128]),
+        v4(192, 0, 2, 128),
         179,
         50_712,
         &transit_sent,
@@ -678,7 +676,7 @@ fn synthetic_session() -> (Vec<u8>, Vec<Intent>) {
     );
     s.peer_up(
         &peers.legacy,
-        v4([192, 0, 2, 130]),
+        v4(192, 0, 2, 130),
         33_981,
         179,
         &legacy_sent,
@@ -687,7 +685,7 @@ fn synthetic_session() -> (Vec<u8>, Vec<Intent>) {
     );
     s.peer_up(
         &peers.loc_rib,
-        v4([0, 0, 0, 0]),
+        v4(0, 0, 0, 0),
         0,
         0,
         &loc_rib_open,

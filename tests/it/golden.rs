@@ -3,7 +3,8 @@
 //! what a user sees without a test saying so.
 //!
 //! Each case runs the `bmpctl` binary with `--color never` and `COLUMNS=100` (the width text
-//! tables are fitted to) in the tests' scrubbed environment (`support::bmpctl_command`: among
+//! tables are fitted to), unless it is one of the [`EXTRA`] cases that set another
+//! [`Terminal`], in the tests' scrubbed environment (`support::bmpctl_command`: among
 //! others `NO_COLOR=1`), from the crate root, with the input's path relative to it (stream
 //! names contain it). Recorded per case: stdout (gzip, in `tests/golden/`), the exit status
 //! and stderr (`tests/golden/status.txt`). Text output must match byte for byte; JSON output
@@ -11,10 +12,13 @@
 //!
 //! Run it alone with `cargo test --test it golden`. When a change is meant to alter output,
 //! re-record with `BMPCTL_BLESS=1 cargo test --test it golden` and review the diff of
-//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). Inputs
-//! from `../shared/captures` that are absent are skipped with a note (a failure under
-//! `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); captures there without a recording are noted and
-//! not compared.
+//! `tests/golden/status.txt` and of the outputs (`zdiff` works on the `.gz` files). Blessing
+//! re-records every case: JSON recordings made before a change of key order are rewritten with
+//! the same values in another order, so keep only the files of the cases meant to change. When
+//! `../shared/captures` is absent its cases are skipped with a note (a failure under
+//! `BMPCTL_REQUIRE_CAPTURES=1`, as in CI); a capture there without a recording is noted and not
+//! compared, and is a failure under `BMPCTL_REQUIRE_CAPTURES=1`. Every other case must have a
+//! recording, and every recording a case.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -22,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::bmpctl_command;
+use crate::support::{REQUIRE_CAPTURES_ENV, bmpctl_command, captures_dir};
 
 /// Shipped samples, relative to the crate root.
 const SAMPLES: &[&str] = &[
@@ -33,7 +37,8 @@ const SAMPLES: &[&str] = &[
     "samples/recordings/gobgp.pcap",
 ];
 
-/// The real captures folder, relative to the crate root.
+/// The real captures folder, relative to the crate root, as the cases name it (stream names
+/// contain it); [`captures_dir`] decides whether it is there.
 const CAPTURES: &str = "../shared/captures";
 
 /// Every command on every input: (case suffix, arguments before the input, JSON output).
@@ -49,11 +54,36 @@ const COMMANDS: &[(&str, &[&str], bool)] = &[
     ("churn-json", &["churn", "--json"], true),
 ];
 
-/// Cases beyond the matrix: filters, options and several inputs at once, on shipped samples
-/// (always present) and on captures whose content exercises them. (name, arguments, JSON).
-const EXTRA: &[(&str, &[&str], bool)] = &[
+/// The terminal a case runs for: the `--color` value and the `COLUMNS` width.
+#[derive(Debug, Clone, Copy)]
+struct Terminal {
+    color: &'static str,
+    columns: &'static str,
+}
+
+/// Every case's terminal unless it says otherwise: no colour, tables fitted to 100 columns.
+const PLAIN: Terminal = Terminal {
+    color: "never",
+    columns: "100",
+};
+/// Colour forced on (as `--color always` does on a pipe), 100 columns.
+const COLOUR: Terminal = Terminal {
+    color: "always",
+    columns: "100",
+};
+/// A narrow terminal: the tables fitted to 60 columns, no colour.
+const NARROW: Terminal = Terminal {
+    color: "never",
+    columns: "60",
+};
+
+/// Cases beyond the matrix: filters, options, terminals and several inputs at once, on shipped
+/// samples (always present) and on captures whose content exercises them. (name, terminal,
+/// arguments, JSON).
+const EXTRA: &[(&str, Terminal, &[&str], bool)] = &[
     (
         "frr-pcap.decode-json-afi-ipv6",
+        PLAIN,
         &[
             "decode",
             "--json",
@@ -65,11 +95,13 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "frr-pcap.decode-rib-in-post",
+        PLAIN,
         &["decode", "--rib", "in-post", "samples/recordings/frr.pcap"],
         false,
     ),
     (
         "gobgp-pcap.decode-peer-since",
+        PLAIN,
         &[
             "decode",
             "--peer",
@@ -82,6 +114,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "synthetic.peers-json-afi-ipv4-unicast",
+        PLAIN,
         &[
             "peers",
             "--json",
@@ -93,6 +126,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "recordings.peers-all",
+        PLAIN,
         &[
             "peers",
             "samples/recordings/frr.pcap",
@@ -103,6 +137,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "recordings.timeline-json-all",
+        PLAIN,
         &[
             "timeline",
             "--json",
@@ -113,6 +148,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "synthetic.churn-interval-top",
+        PLAIN,
         &[
             "churn",
             "--interval",
@@ -125,6 +161,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "evpn.peers-afi-l2vpn",
+        PLAIN,
         &[
             "peers",
             "--afi",
@@ -135,6 +172,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "evpn.decode-json-afi-ipv4-vpn",
+        PLAIN,
         &[
             "decode",
             "--json",
@@ -146,6 +184,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "14-routers.timeline-router",
+        PLAIN,
         &[
             "timeline",
             "--router",
@@ -156,6 +195,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "14-routers.churn-json-interval",
+        PLAIN,
         &[
             "churn",
             "--json",
@@ -167,6 +207,7 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
     ),
     (
         "locrib-vrf.peers-json-rib-loc-rib",
+        PLAIN,
         &[
             "peers",
             "--json",
@@ -176,11 +217,77 @@ const EXTRA: &[(&str, &[&str], bool)] = &[
         ],
         true,
     ),
+    (
+        "frr-pcap.decode-colour",
+        COLOUR,
+        &["decode", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.decode-v-colour",
+        COLOUR,
+        &["decode", "-v", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.peers-colour",
+        COLOUR,
+        &["peers", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.timeline-colour",
+        COLOUR,
+        &["timeline", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "frr-pcap.churn-colour",
+        COLOUR,
+        &["churn", "samples/recordings/frr.pcap"],
+        false,
+    ),
+    (
+        "synthetic.peers-columns-60",
+        NARROW,
+        &["peers", "samples/synthetic-session.bmp"],
+        false,
+    ),
+    (
+        "synthetic.timeline-columns-60",
+        NARROW,
+        &["timeline", "samples/synthetic-session.bmp"],
+        false,
+    ),
+    (
+        "synthetic.churn-columns-60",
+        NARROW,
+        &["churn", "samples/synthetic-session.bmp"],
+        false,
+    ),
+    // An input that cannot be read fails the run (exit 2) and the next is still read.
+    (
+        "missing-then-frr-bmp.decode",
+        PLAIN,
+        &[
+            "decode",
+            "samples/missing.bmp",
+            "samples/recordings/frr.bmp",
+        ],
+        false,
+    ),
+    (
+        "missing-then-frr-bmp.peers",
+        PLAIN,
+        &["peers", "samples/missing.bmp", "samples/recordings/frr.bmp"],
+        false,
+    ),
 ];
 
-/// One case: a name, the arguments, whether stdout is JSON.
+/// One case: a name, its terminal, the arguments, whether stdout is JSON.
 struct Case {
     name: String,
+    terminal: Terminal,
     args: Vec<String>,
     json: bool,
 }
@@ -209,16 +316,12 @@ fn slug(path: &str) -> String {
     file.replace('.', "-")
 }
 
-fn captures_present() -> bool {
-    root().join(CAPTURES).is_dir()
-}
-
-fn capture_inputs() -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(root().join(CAPTURES)) else {
-        return Vec::new();
-    };
-    let mut v: Vec<String> = dir
-        .filter_map(Result::ok)
+/// The captures in `dir` (the real captures folder), as the cases name them.
+fn capture_inputs(dir: &Path) -> Vec<String> {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let mut v: Vec<String> = entries
+        .map(|e| e.expect("a directory entry"))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".pcap") || n.ends_with(".pcapng"))
         .map(|n| format!("{CAPTURES}/{n}"))
@@ -227,9 +330,11 @@ fn capture_inputs() -> Vec<String> {
     v
 }
 
-fn cases() -> Vec<Case> {
+/// Every case: the matrix on the samples and, when `captures` is the captures folder, on each
+/// capture, then [`EXTRA`].
+fn golden_cases(captures: Option<&Path>) -> Vec<Case> {
     let mut inputs: Vec<String> = SAMPLES.iter().map(|s| s.to_string()).collect();
-    inputs.extend(capture_inputs());
+    inputs.extend(captures.map(capture_inputs).unwrap_or_default());
     let mut out = Vec::new();
     for input in &inputs {
         for (suffix, args, json) in COMMANDS {
@@ -237,14 +342,16 @@ fn cases() -> Vec<Case> {
             a.push(input.clone());
             out.push(Case {
                 name: format!("{}.{suffix}", slug(input)),
+                terminal: PLAIN,
                 args: a,
                 json: *json,
             });
         }
     }
-    for (name, args, json) in EXTRA {
+    for (name, terminal, args, json) in EXTRA {
         out.push(Case {
             name: name.to_string(),
+            terminal: *terminal,
             args: args.iter().map(|s| s.to_string()).collect(),
             json: *json,
         });
@@ -252,13 +359,18 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// Whether a case reads a real capture (which a machine may not have).
+fn on_captures(args: &[impl AsRef<str>]) -> bool {
+    args.iter().any(|a| a.as_ref().starts_with(CAPTURES))
+}
+
 fn run(case: &Case) -> Outcome {
     let out = bmpctl_command()
         .arg("--color")
-        .arg("never")
+        .arg(case.terminal.color)
         .args(&case.args)
         .current_dir(root())
-        .env("COLUMNS", "100")
+        .env("COLUMNS", case.terminal.columns)
         .output()
         .unwrap_or_else(|e| panic!("cannot run bmpctl for {}: {e}", case.name));
     Outcome {
@@ -268,19 +380,34 @@ fn run(case: &Case) -> Outcome {
     }
 }
 
-/// The status file: `name<TAB>exit<TAB>stderr` with stderr's newlines as `\n`.
+/// The status file: `name<TAB>exit<TAB>stderr` with stderr's newlines as `\n`. A line
+/// that does not read so fails the test: a case lost to a damaged line would go unchecked.
 fn read_status() -> BTreeMap<String, (i32, String)> {
-    let text = std::fs::read_to_string(golden_dir().join("status.txt")).unwrap_or_default();
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|l| {
-            let mut parts = l.splitn(3, '\t');
-            let name = parts.next()?.to_string();
-            let status = parts.next()?.parse().ok()?;
-            let stderr = parts.next().unwrap_or("").replace("\\n", "\n");
-            Some((name, (status, stderr)))
-        })
-        .collect()
+    let path = golden_dir().join("status.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut all = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(3, '\t');
+        let (Some(name), Some(status), Some(stderr)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!(
+                "status.txt line {}: not name, status, stderr: {line}",
+                i + 1
+            );
+        };
+        let status: i32 = status
+            .parse()
+            .unwrap_or_else(|_| panic!("status.txt line {}: status {status:?}", i + 1));
+        let stderr = stderr.replace("\\n", "\n");
+        if all.insert(name.to_string(), (status, stderr)).is_some() {
+            panic!("status.txt line {}: {name} recorded twice", i + 1);
+        }
+    }
+    all
 }
 
 fn write_status(all: &BTreeMap<String, (i32, String)>) {
@@ -399,17 +526,17 @@ fn compare(case: &Case, expected: &[u8], actual: &[u8]) -> Option<String> {
 #[test]
 fn every_command_on_every_input_prints_what_was_recorded() {
     let bless = std::env::var("BMPCTL_BLESS").is_ok_and(|v| v == "1");
-    let have_captures = captures_present();
+    // Panics under BMPCTL_REQUIRE_CAPTURES=1 when the folder is missing.
+    let captures = captures_dir();
+    let have_captures = captures.is_some();
     if !have_captures {
-        if std::env::var("BMPCTL_REQUIRE_CAPTURES").is_ok_and(|v| v.trim() == "1") {
-            panic!("BMPCTL_REQUIRE_CAPTURES=1 but {CAPTURES} does not exist");
-        }
-        eprintln!("note: {CAPTURES} not found: the golden cases of real captures are skipped");
+        eprintln!("note: the golden cases of real captures are skipped");
     }
+    let require_captures = std::env::var(REQUIRE_CAPTURES_ENV).is_ok_and(|v| v.trim() == "1");
     let recorded = read_status();
-    let cases: Vec<Case> = cases()
+    let cases: Vec<Case> = golden_cases(captures.as_deref())
         .into_iter()
-        .filter(|c| have_captures || !c.args.iter().any(|a| a.starts_with(CAPTURES)))
+        .filter(|c| have_captures || !on_captures(&c.args))
         .collect();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -494,24 +621,31 @@ fn every_command_on_every_input_prints_what_was_recorded() {
             ));
         }
     }
-    // A recorded case that no longer runs (a sample renamed) must not pass unnoticed.
+    // A recorded case that no longer runs (a sample renamed) must not pass unnoticed. Without
+    // the captures, only the cases of captures are not run: a recorded name that is neither
+    // a case run nor a case of captures is one no longer run.
+    let without_captures = golden_cases(None);
     for name in recorded.keys() {
         let ran = cases.iter().any(|c| &c.name == name);
-        let is_capture = !SAMPLES
+        let known_without_captures = without_captures
             .iter()
-            .any(|s| name.starts_with(&format!("{}.", slug(s))))
-            && !EXTRA
-                .iter()
-                .any(|(n, args, _)| n == name && !args.iter().any(|a| a.starts_with(CAPTURES)));
-        if !ran && (have_captures || !is_capture) {
+            .any(|c| &c.name == name && !on_captures(&c.args));
+        if !ran && (have_captures || known_without_captures) {
             failures.push(format!("{name}: recorded but no longer run"));
         }
     }
+    // A case of a capture may lack a recording (a capture added to the shared folder since);
+    // any other case, and every case when the captures are required, may not.
     for name in &unrecorded {
-        let sample = !name.contains("shared");
-        eprintln!("note: no golden recording for {name} (a capture added since?); not compared");
-        if sample && SAMPLES.iter().any(|s| name.starts_with(&slug(s))) {
-            failures.push(format!("{name}: a shipped sample without a recording"));
+        let case = cases.iter().find(|c| &c.name == name).expect("a case run");
+        if on_captures(&case.args) && !require_captures {
+            eprintln!(
+                "note: no golden recording for {name} (a capture added since?); not compared"
+            );
+        } else {
+            failures.push(format!(
+                "{name}: no recording (record it with BMPCTL_BLESS=1 and review the diff)"
+            ));
         }
     }
     assert!(
@@ -521,4 +655,43 @@ fn every_command_on_every_input_prints_what_was_recorded() {
         results.len(),
         failures.join("\n\n")
     );
+}
+
+/// Every recording has its line in the status file and every line its recording: a stray
+/// `.out.gz` (a case renamed, its old output left behind) or a line whose output is gone
+/// would otherwise never be compared, on any machine.
+#[test]
+fn the_recordings_and_the_status_file_name_the_same_cases() {
+    let recorded = read_status();
+    let entries = std::fs::read_dir(golden_dir()).expect("list tests/golden");
+    let mut outputs = std::collections::BTreeSet::new();
+    let mut wrong = Vec::new();
+    for entry in entries {
+        let name = entry.expect("a directory entry").file_name();
+        let name = name.to_string_lossy();
+        if name == "status.txt" {
+            continue;
+        }
+        match name.strip_suffix(".out.gz") {
+            Some(case) => {
+                outputs.insert(case.to_string());
+            }
+            None => wrong.push(format!(
+                "tests/golden/{name}: neither a recording nor status.txt"
+            )),
+        }
+    }
+    for case in &outputs {
+        if !recorded.contains_key(case) {
+            wrong.push(format!("tests/golden/{case}.out.gz: no line in status.txt"));
+        }
+    }
+    for case in recorded.keys() {
+        if !outputs.contains(case) {
+            wrong.push(format!(
+                "status.txt: {case} has no tests/golden/{case}.out.gz"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

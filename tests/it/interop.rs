@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::bmpctl_command;
+use crate::support::{DecodeJson, bmpctl_command};
 
 const REQUIRE_ENV: &str = "BMPCTL_REQUIRE_INTEROP";
 const RERECORD_ENV: &str = "BMPCTL_RERECORD";
@@ -395,17 +395,8 @@ fn bmpctl(args: &[&str], files: &[&Path]) -> Value {
 
 /// `bmpctl decode --json`, messages only (findings dropped).
 fn decode(file: &Path) -> Vec<Value> {
-    let out = bmpctl_command()
-        .args(["decode", "--json"])
-        .arg(file)
-        .output()
-        .expect("run bmpctl");
-    String::from_utf8(out.stdout)
-        .expect("UTF-8")
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON"))
-        .filter(|v| v["type"] != "finding")
-        .collect()
+    let run = DecodeJson::run(&[file]);
+    run.messages().into_iter().cloned().collect()
 }
 
 fn fill(template: &str, vars: &[(&str, String)]) -> String {

@@ -5,9 +5,10 @@
 //! as text. A last pair of tests feeds a megabyte of pseudo-random bytes.
 
 use crate::support;
+use crate::support::harness::{v4, v6};
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use bmpctl::event::StreamCtx;
 use bmpctl::event::{Event, RouterInfo};
@@ -162,14 +163,6 @@ struct Case {
     context: Vec<u8>,
     msg: Vec<u8>,
     cuts: Cuts,
-}
-
-fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
-    IpAddr::V4(Ipv4Addr::new(a, b, c, d))
-}
-
-fn v6(s: &str) -> IpAddr {
-    IpAddr::V6(s.parse::<Ipv6Addr>().expect("IPv6 literal"))
 }
 
 /// Lengths at which a TLV list starting at `start` can be cut and stay whole.
@@ -466,11 +459,11 @@ const REAL_STREAMS_PER_CAPTURE: usize = 1;
 
 /// The first messages of the real streams, each with the stream's Initiation and its peer's
 /// latest Peer Up before it as context (so that the session state applies, at a fraction of the
-/// cost of the whole prefix). Empty when the captures folder is absent.
-fn real_cases() -> Vec<Case> {
-    let Some(dir) = support::captures_dir() else {
-        return Vec::new();
-    };
+/// cost of the whole prefix). `None` when the captures folder is absent (a failure under
+/// `BMPCTL_REQUIRE_CAPTURES=1`); when it is there, every capture gives cases: a test over them
+/// never passes on an empty set.
+fn real_cases() -> Option<Vec<Case>> {
+    let dir = support::captures_dir()?;
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .filter_map(Result::ok)
@@ -478,10 +471,17 @@ fn real_cases() -> Vec<Case> {
         .filter(|p| p.extension().is_some_and(|x| x == "pcap" || x == "pcapng"))
         .collect();
     files.sort();
+    assert!(
+        files.len() >= 10,
+        "captures in {}: {files:?}",
+        dir.display()
+    );
     let mut cases = Vec::new();
     for path in files {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         let streams = support::extract::bmp_streams(&path, capture_port(&file));
+        assert!(!streams.is_empty(), "{file}: no BMP stream");
+        let before = cases.len();
         for (stream, bytes) in streams.into_iter().take(REAL_STREAMS_PER_CAPTURE) {
             let walk = support::walk_bmp(&bytes);
             let mut initiation: &[u8] = &[];
@@ -509,8 +509,9 @@ fn real_cases() -> Vec<Case> {
                 }
             }
         }
+        assert!(cases.len() > before, "{file}: no BMP message");
     }
-    cases
+    Some(cases)
 }
 
 /// Peer type, distinguisher and address of a message with a per-peer header.
@@ -660,10 +661,9 @@ fn truncation_with_fixed_length_is_reported_synthetic() {
 
 #[test]
 fn truncation_with_fixed_length_is_reported_real_captures() {
-    let cases = real_cases();
-    if cases.is_empty() {
+    let Some(cases) = real_cases() else {
         return;
-    }
+    };
     run_fixed_cuts(&cases);
 }
 
@@ -798,10 +798,9 @@ fn truncation_without_fixed_length_then_valid_message_synthetic() {
 
 #[test]
 fn truncation_without_fixed_length_then_valid_message_real_captures() {
-    let cases = real_cases();
-    if cases.is_empty() {
+    let Some(cases) = real_cases() else {
         return;
-    }
+    };
     run_unfixed_cuts(&cases, false);
 }
 
@@ -855,10 +854,9 @@ fn byte_flips_do_not_panic_synthetic() {
 
 #[test]
 fn byte_flips_do_not_panic_real_captures() {
-    let cases = real_cases();
-    if cases.is_empty() {
+    let Some(cases) = real_cases() else {
         return;
-    }
+    };
     run_flips(&cases);
 }
 

@@ -6,8 +6,6 @@
 //! reassembles each flow by sequence number (exact retransmissions dropped, overlaps trimmed,
 //! holes recorded). The product gets its own reassembly; this only has to be right on the
 //! captures in `../shared/captures`, and `extractor_counts_match_sources` checks that it is.
-// It describes more of each flow than the tests read today (endpoints, SYN seen).
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -22,8 +20,6 @@ pub struct TcpStream {
     /// Source endpoint, e.g. `192.0.2.1:12345` or `[2001:db8::1]:12345`; `#2`, `#3`... is
     /// appended when the same 4-tuple is reused by a later connection (new SYN).
     pub name: String,
-    pub src: SocketAddr,
-    pub dst: SocketAddr,
     /// Index (0-based, capture order) of the first packet that carried payload for this flow.
     pub first_packet: usize,
     /// Reassembled payload.
@@ -40,9 +36,7 @@ pub struct TcpStream {
     pub out_of_order_segments: usize,
     /// Holes in the sequence space: (offset in `bytes` where the hole is, missing byte count).
     pub gaps: Vec<(usize, u64)>,
-    /// Whether a SYN of this connection is in the capture.
-    pub saw_syn: bool,
-    /// With a SYN: first data sequence number minus (ISN + 1); 0 for a real handshake.
+    /// With a SYN of this connection in the capture: first data sequence number minus (ISN + 1); 0 for a real handshake.
     pub data_start_after_syn: Option<i64>,
 }
 
@@ -200,8 +194,6 @@ impl FlowBuilder {
 
         let mut stream = TcpStream {
             name,
-            src: self.src,
-            dst: self.dst,
             first_packet,
             bytes: Vec::new(),
             chunks: Vec::new(),
@@ -210,7 +202,6 @@ impl FlowBuilder {
             trimmed_segments: 0,
             out_of_order_segments: out_of_order,
             gaps: Vec::new(),
-            saw_syn: self.syn_seq.is_some(),
             data_start_after_syn: None,
         };
         // Start at the lowest sequence number seen. Data normally starts at ISN + 1; a hole

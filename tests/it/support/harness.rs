@@ -191,11 +191,6 @@ pub fn one_msg(evs: &[Ev]) -> &Value {
     m[0]
 }
 
-/// Lower-case hex, written here so expectations do not depend on the crate's own.
-pub fn hx(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 /// Concatenates messages into one stream.
 pub fn stream(parts: &[Vec<u8>]) -> Vec<u8> {
     parts.concat()

@@ -191,12 +191,8 @@ pub fn normalise(mut v: Value) -> Value {
 
 /// The message log of a file (`decode --json`), normalised.
 pub fn decode_json(path: &Path) -> Vec<Value> {
-    let out = bmpctl_command()
-        .args(["decode", "--json"])
-        .arg(path)
-        .output()
-        .expect("run decode");
-    ndjson(&String::from_utf8_lossy(&out.stdout))
+    super::DecodeJson::run(&[path])
+        .lines
         .into_iter()
         .map(normalise)
         .collect()

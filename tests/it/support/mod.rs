@@ -7,18 +7,23 @@
 //!
 //! [`extract`] and [`netgauze`] are the oracles for the real captures: they share no code with
 //! the product (nor with `bmpctl::testkit`). The other modules are the helpers of one area
-//! each: [`harness`] (decode, attributes), [`sources`], [`live`].
+//! each: [`harness`] (decode, attributes), [`sources`], [`live`]; [`nlri`] holds NLRI parts
+//! that the family tests and the documented examples share.
 
 pub mod extract;
 pub mod harness;
 pub mod live;
 pub mod netgauze;
+pub mod nlri;
 pub mod sources;
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+use serde_json::Value;
 
 /// Env var that turns "captures folder missing" from a skip into a failure.
 pub const REQUIRE_CAPTURES_ENV: &str = "BMPCTL_REQUIRE_CAPTURES";
@@ -102,6 +107,109 @@ pub fn bmpctl_command() -> Command {
 /// [`bmpctl_command`] as an `assert_cmd` command (stdin from memory, assertions on output).
 pub fn bmpctl() -> assert_cmd::Command {
     assert_cmd::Command::from_std(bmpctl_command())
+}
+
+/// The lines of a JSON-lines output, each parsed; a line that is not JSON fails the test.
+pub fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l:?}")))
+        .collect()
+}
+
+/// One run of `bmpctl decode --json`: its exit code, its message log (UTF-8, every line JSON,
+/// else the test fails) and its stderr.
+pub struct DecodeJson {
+    pub code: i32,
+    pub lines: Vec<Value>,
+    pub stderr: String,
+}
+
+impl DecodeJson {
+    /// `bmpctl decode --json ARGS`.
+    pub fn run<S: AsRef<OsStr>>(args: &[S]) -> DecodeJson {
+        let out = bmpctl()
+            .args(["decode", "--json"])
+            .args(args)
+            .output()
+            .expect("run bmpctl");
+        DecodeJson::of(out)
+    }
+
+    /// `bmpctl decode --json ARGS -` with `input` on standard input.
+    pub fn run_stdin<S: AsRef<OsStr>>(args: &[S], input: Vec<u8>) -> DecodeJson {
+        let out = bmpctl()
+            .args(["decode", "--json"])
+            .args(args)
+            .arg("-")
+            .write_stdin(input)
+            .output()
+            .expect("run bmpctl");
+        DecodeJson::of(out)
+    }
+
+    /// The run that gave `out`.
+    pub fn of(out: Output) -> DecodeJson {
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8 stdout");
+        DecodeJson {
+            code: out.status.code().expect("exited, not killed by a signal"),
+            lines: json_lines(&stdout),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// The message lines (every line but the findings).
+    pub fn messages(&self) -> Vec<&Value> {
+        self.lines
+            .iter()
+            .filter(|v| v["type"] != "finding")
+            .collect()
+    }
+
+    /// The finding lines.
+    pub fn findings(&self) -> Vec<&Value> {
+        self.lines
+            .iter()
+            .filter(|v| v["type"] == "finding")
+            .collect()
+    }
+
+    /// The finding lines of one kind.
+    pub fn findings_of(&self, kind: &str) -> Vec<&Value> {
+        self.lines
+            .iter()
+            .filter(|v| v["type"] == "finding" && v["kind"] == kind)
+            .collect()
+    }
+
+    /// Exit code, message count, findings and stderr, for an assertion's message.
+    pub fn describe(&self) -> String {
+        let findings: Vec<String> = self
+            .findings()
+            .iter()
+            .map(|f| format!("{} @{}: {}", f["kind"], f["offset"], f["detail"]))
+            .collect();
+        format!(
+            "exit {}, {} messages, findings {findings:#?}, stderr: {}",
+            self.code,
+            self.messages().len(),
+            self.stderr.trim()
+        )
+    }
+}
+
+/// A memory figure of this process from `/proc/self/status` (Linux), in bytes: `field` is
+/// `"VmRSS"` (resident now), `"VmHWM"` (peak resident), ... For the ignored memory
+/// measurements; panics where the file or the field is missing.
+pub fn proc_status_bytes(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_else(|e| panic!("cannot read /proc/self/status: {e}"));
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in kB in /proc/self/status"));
+    kib * 1024
 }
 
 /// Turns colour off for text rendered in this process. The `colored` crate's switch is
@@ -233,6 +341,8 @@ pub fn per_peer_address(message: &[u8]) -> Option<String> {
     Some(ip.to_string())
 }
 
+/// Lower-case hex of `bytes`, written here so that expectations do not depend on the crate's
+/// own (`bmpctl::decode::hex`).
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
