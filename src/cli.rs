@@ -170,7 +170,7 @@ pub struct FilterArgs {
 
     /// Only this address family: ipv4, ipv6, l2vpn, or a family such as ipv4_unicast,
     /// ipv6_vpn, l2vpn_evpn (repeatable).
-    #[arg(long, value_name = "FAMILY", value_parser = crate::decode::family::FamilyMatch::parse)]
+    #[arg(long, value_name = "FAMILY")]
     pub afi: Vec<crate::decode::family::FamilyMatch>,
 
     /// Only events at or after this time (RFC 3339 or epoch seconds).

@@ -301,7 +301,7 @@ mod tests {
         let u = upd(&m);
         let p = update::plan(
             &u,
-            &DecodeParams::new(true).with_add_path(crate::decode::family::Family::new(1, 1)),
+            &DecodeParams::new(true).with_add_path(crate::decode::family::Family::IPV4_UNICAST),
             How::Negotiated,
         );
         let mut t = RouteTable::default();

@@ -203,13 +203,6 @@ impl FamilyMatch {
     }
 }
 
-impl FamilyMatch {
-    /// Parses `--afi`'s value (see [`FromStr`] below).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        s.parse()
-    }
-}
-
 impl fmt::Display for FamilyMatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -12,7 +12,7 @@ use crate::analysis::route_set::RouteSet;
 use crate::decode::bgp::open::Open;
 use crate::decode::bgp::update::How;
 use crate::decode::bgp::{self, BgpMessage};
-use crate::decode::bmp::header::{PeerHeader, PeerType, RibView};
+use crate::decode::bmp::header::{Distinguisher, PeerHeader, PeerType, RibView};
 use crate::decode::bmp::peer_down::Reason;
 use crate::time::Timestamp;
 
@@ -50,11 +50,7 @@ impl PeerId {
     /// The distinguisher as a route distinguisher for RD-instance and Loc-RIB peers, else the
     /// number.
     pub fn distinguisher_text(&self) -> String {
-        if self.peer_type.has_rd() && self.distinguisher != [0; 8] {
-            crate::decode::bgp::nlri::rd_text(&self.distinguisher)
-        } else {
-            u64::from_be_bytes(self.distinguisher).to_string()
-        }
+        Distinguisher::new(self.peer_type, self.distinguisher).to_string()
     }
 }
 
