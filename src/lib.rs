@@ -1,6 +1,8 @@
 //! bmpctl: decode and troubleshoot BGP Monitoring Protocol (BMP) streams.
 //!
-//! The crate is layered; each layer imports only the layers below it (docs/architecture.md):
+//! The crate is layered; each layer imports only its own and the layers below it, and
+//! [`analysis`] and [`render`] do not import [`source`] or [`live`] (docs/architecture.md draws
+//! the layers finer; `tests/it/layers.rs` checks them):
 //!
 //! 1. foundations: [`time`], [`hash`], [`exit`];
 //! 2. [`decode`]: BMP and BGP parsed without I/O or state, protocol meaning decided once;

@@ -5,13 +5,13 @@
 //! Each line is a record type serialized straight to the writer. A record starts with `type`
 //! (the message type, or `finding`), then what identifies it (`stream`, `offset`, `router`,
 //! the times, `peer`), then its body. The parts:
-//! - [`record`]: the message and finding records, and the body of each message type;
-//! - [`bmp`]: BMP TLVs (information, BMPv4 Route Monitoring, Route Mirroring), statistics and
+//! - `record`: the message and finding records, and the body of each message type;
+//! - `bmp`: BMP TLVs (information, BMPv4 Route Monitoring, Route Mirroring), statistics and
 //!   Peer Down reasons;
-//! - [`bgp`]: BGP messages carried in BMP: OPEN and its capabilities, NOTIFICATION, a whole
+//! - `bgp`: BGP messages carried in BMP: OPEN and its capabilities, NOTIFICATION, a whole
 //!   mirrored PDU;
-//! - [`routes`]: the routes of an UPDATE, one object per NLRI element;
-//! - [`attributes`]: the path attributes of an UPDATE.
+//! - `routes`: the routes of an UPDATE, one object per NLRI element;
+//! - `attributes`: the path attributes of an UPDATE.
 //!
 //! Records borrow from the decoded message. Text inside them (addresses, prefixes, hex, names
 //! of families) is written through `Display` into the output, not built as strings first.
